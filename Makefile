@@ -1,0 +1,40 @@
+# Two commands do all set-up on a fresh machine: `make demo` and `make test`.
+# Python deps come from uv.lock (uv itself from PyPI when missing); Kafka
+# broker jars from Maven Central via kafka/pom.xml into the git-ignored .kafka/.
+
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+UV     := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+export UV_PYTHON_DOWNLOADS := never
+
+.PHONY: venv jars demo test test-unit lint bench broker-stop clean
+
+venv: $(BIN)/newsstreams
+
+$(BIN)/newsstreams: pyproject.toml uv.lock
+	@test -x "$(UV)" || $(PYTHON) -m pip install --user --quiet uv
+	"$(UV)" sync --frozen --extra test --python $(PYTHON)
+	@touch $@
+
+jars: venv
+	$(BIN)/newsstreams broker fetch
+
+demo: jars
+	$(BIN)/newsstreams demo
+
+test: jars
+	$(BIN)/pytest -ra
+
+test-unit: venv
+	$(BIN)/pytest -ra tests/unit
+
+lint: venv
+	$(BIN)/ruff check streams tests
+	$(BIN)/ruff format --check streams tests
+
+broker-stop: venv
+	$(BIN)/newsstreams broker stop
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache out

@@ -1,0 +1,17 @@
+"""Send a pipeline result's messages, keyed by article id.
+
+Sends made while an event is being processed are attached to it by Faust
+and published before its offset is committed: a crash re-delivers the
+event instead of losing its outputs.
+"""
+
+from __future__ import annotations
+
+from streams.app import output_topic
+from streams.pipeline import Result
+
+
+async def publish(result: Result) -> None:
+    for message in result.messages:
+        topic = await output_topic(message.topic)
+        await topic.send(key=message.key, value=message.value)

@@ -1,0 +1,98 @@
+"""All configuration, typed, read from the environment once.
+
+Every knob has a documented default so that `make demo` works with no
+configuration at all; the README's configuration table mirrors this module.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+GUARANTEES = ("at_least_once", "exactly_once")
+
+
+class SettingsError(ValueError):
+    """A setting in the environment has a value we cannot use."""
+
+
+def _int(env: dict[str, str], name: str, default: int, minimum: int = 0) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be an integer, got {raw!r}") from None
+    if value < minimum:
+        raise SettingsError(f"{name} must be >= {minimum}, got {value}")
+    return value
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Runtime configuration; build it with :meth:`from_env`."""
+
+    bootstrap_servers: str = "127.0.0.1:9092"
+    topic_prefix: str = ""
+    partitions: int = 4
+    entity_partitions: int = 1
+    replication_factor: int = 1
+    processing_guarantee: str = "at_least_once"
+    app_id: str = "newsstreams"
+    web_port: int = 6066
+    data_dir: Path = field(default_factory=lambda: PROJECT_ROOT / ".kafka" / "worker-data")
+    max_message_bytes: int = 8 * 1024 * 1024
+    max_body_chars: int = 1_000_000
+    source_timezone: str = "UTC"
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        """Read ``NEWSSTREAMS_*`` and ``KAFKA_BOOTSTRAP_SERVERS`` from ``env``."""
+        env = dict(os.environ if env is None else env)
+        guarantee = env.get("NEWSSTREAMS_PROCESSING_GUARANTEE", cls.processing_guarantee)
+        if guarantee not in GUARANTEES:
+            raise SettingsError(
+                f"NEWSSTREAMS_PROCESSING_GUARANTEE must be one of {', '.join(GUARANTEES)}, "
+                f"got {guarantee!r}"
+            )
+        prefix = env.get("NEWSSTREAMS_TOPIC_PREFIX", "")
+        if prefix and not all(c.isascii() and (c.isalnum() or c in "._-") for c in prefix):
+            raise SettingsError(
+                f"NEWSSTREAMS_TOPIC_PREFIX may hold only ASCII letters, digits, '.', '_' "
+                f"and '-', got {prefix!r}"
+            )
+        source_timezone = env.get("NEWSSTREAMS_SOURCE_TIMEZONE") or cls.source_timezone
+        try:
+            ZoneInfo(source_timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise SettingsError(
+                f"NEWSSTREAMS_SOURCE_TIMEZONE is not a known time zone: {source_timezone!r}"
+            ) from None
+        data_dir = env.get("NEWSSTREAMS_DATA_DIR")
+        return cls(
+            bootstrap_servers=env.get("KAFKA_BOOTSTRAP_SERVERS") or cls.bootstrap_servers,
+            topic_prefix=prefix,
+            partitions=_int(env, "NEWSSTREAMS_PARTITIONS", cls.partitions, 1),
+            entity_partitions=_int(env, "NEWSSTREAMS_ENTITY_PARTITIONS", cls.entity_partitions, 1),
+            replication_factor=_int(
+                env, "NEWSSTREAMS_REPLICATION_FACTOR", cls.replication_factor, 1
+            ),
+            processing_guarantee=guarantee,
+            app_id=env.get("NEWSSTREAMS_APP_ID") or cls.app_id,
+            web_port=_int(env, "NEWSSTREAMS_WEB_PORT", cls.web_port, 0),
+            data_dir=Path(data_dir) if data_dir else PROJECT_ROOT / ".kafka" / "worker-data",
+            max_message_bytes=_int(
+                env, "NEWSSTREAMS_MAX_MESSAGE_BYTES", cls.max_message_bytes, 1024
+            ),
+            max_body_chars=_int(env, "NEWSSTREAMS_MAX_BODY_CHARS", cls.max_body_chars, 1),
+            source_timezone=source_timezone,
+        )
+
+    def topic(self, name: str) -> str:
+        """The full Kafka topic name for a logical topic such as ``articles.raw``."""
+        return f"{self.topic_prefix}{name}"

@@ -1,0 +1,120 @@
+"""A real Kafka broker for integration tests, never a mock.
+
+Order of preference: ``KAFKA_BOOTSTRAP_SERVERS`` when set; testcontainers'
+Kafka when a Docker daemon answers; else the local Apache Kafka that
+``newsstreams broker start`` runs (started here when none answers, and
+stopped again at the end if this session started it).
+
+Each test gets its own topic prefix and Faust app id, so tests never see
+each other's messages or consumer-group offsets.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import uuid
+from collections.abc import Iterator
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+
+from streams import broker
+from streams.demo import start_worker_process, stop_worker_process
+from streams.kafka_io import ensure_core_topics
+from streams.settings import Settings
+
+pytestmark = pytest.mark.integration
+
+
+def _docker_answers() -> bool:
+    try:
+        import docker
+
+        docker.from_env(timeout=3).ping()
+        return True
+    except Exception:
+        return False
+
+
+@pytest.fixture(scope="session")
+def bootstrap() -> Iterator[str]:
+    """Bootstrap servers of a broker that really answers."""
+    given = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
+    if given:
+        yield given
+        return
+    if _docker_answers():
+        from testcontainers.kafka import KafkaContainer
+
+        with KafkaContainer().with_kraft() as kafka:
+            yield kafka.get_bootstrap_server()
+        return
+    config = broker.BrokerConfig.from_settings(Settings())
+    started = False
+    if not broker.answers(f"{config.host}:{config.port}", timeout=3.0):
+        broker.start(config)
+        started = True
+    yield f"{config.host}:{config.port}"
+    if started:
+        broker.stop(config)
+
+
+def free_port() -> int:
+    with closing(socket.socket()) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def settings(bootstrap: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """Settings isolated to this test: own topic prefix, app id and data dir."""
+    run = uuid.uuid4().hex[:10]
+    env = {
+        "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
+        "NEWSSTREAMS_TOPIC_PREFIX": f"t{run}.",
+        "NEWSSTREAMS_APP_ID": f"newsstreams-test-{run}",
+        "NEWSSTREAMS_DATA_DIR": str(tmp_path / "worker-data"),
+        "NEWSSTREAMS_WEB_PORT": str(free_port()),
+        "NEWSSTREAMS_PARTITIONS": "4",
+    }
+    for name, value in env.items():  # the worker child process reads them too
+        monkeypatch.setenv(name, value)
+    settings = Settings.from_env(env)
+    ensure_core_topics(settings)
+    return settings
+
+
+class WorkerHandle:
+    """A `newsstreams worker` child process for one test."""
+
+    def __init__(self, log_path: Path) -> None:
+        self.log_path = log_path
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.process = start_worker_process(self.log_path)
+
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def kill9(self) -> None:
+        assert self.process is not None
+        self.process.kill()
+        self.process.wait()
+
+    def stop(self) -> int | None:
+        return stop_worker_process(self.process) if self.process else None
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")[-4000:]
+
+
+@pytest.fixture
+def worker(settings: Settings, tmp_path: Path) -> Iterator[WorkerHandle]:
+    handle = WorkerHandle(tmp_path / "worker.log")
+    handle.start()
+    yield handle
+    handle.stop()

@@ -1,0 +1,146 @@
+"""The worker on a real broker: the outcome invariant, malformed input, crashes."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections import Counter
+
+import orjson
+import pytest
+
+from streams import schemas
+from streams.kafka_io import produce, read_all
+from streams.offline import process_files
+from streams.outcomes import OutcomeWatcher
+from streams.pipeline import decode_original
+from streams.sources import SourceRecord, iter_records
+from tests.conftest import SEEDS
+
+pytestmark = pytest.mark.integration
+
+OUTCOME_TIMEOUT = 240.0
+
+
+def _records(values: list[bytes]) -> list[SourceRecord]:
+    return [SourceRecord(value, f"test:{i}") for i, value in enumerate(values)]
+
+
+def _all_outcomes(settings) -> dict[str, list[dict]]:
+    return {
+        name: read_all(settings, settings.topic(name))
+        for name in ("articles.enriched", "articles.duplicates", "articles.deadletter")
+    }
+
+
+def _distinct_ids(records: list[dict]) -> set[str]:
+    return {r["key"] for r in records}
+
+
+def test_seed_reaches_its_entity_topics(settings, worker):
+    watcher = OutcomeWatcher(settings)
+    report = produce(settings, iter_records([SEEDS]), progress=False)
+    outcomes = watcher.wait_for(report.ids, OUTCOME_TIMEOUT)
+    assert outcomes.ids() == set(report.ids), worker.log()
+    (article,) = outcomes.by_topic[settings.topic("articles.enriched")].values()
+    assert schemas.errors(schemas.ENRICHED, article) == []
+    for slug in ("russia", "ukraine", "kazakhstan"):
+        records = read_all(settings, settings.topic(f"entity.location.{slug}"))
+        assert [r["key"] for r in records] == report.ids
+        assert records[0]["value"]["article"]["id"] == article["id"]
+        assert schemas.errors(schemas.ENTITY_MESSAGE, records[0]["value"]) == []
+
+
+def test_redelivered_article_yields_the_identical_outcome(settings, worker):
+    watcher = OutcomeWatcher(settings)
+    first = produce(settings, iter_records([SEEDS]), progress=False)
+    assert watcher.wait_for(first.ids, OUTCOME_TIMEOUT).ids() == set(first.ids), worker.log()
+    produce(settings, iter_records([SEEDS]), progress=False)
+    deadline = time.monotonic() + OUTCOME_TIMEOUT
+    while time.monotonic() < deadline:
+        enriched = read_all(settings, settings.topic("articles.enriched"))
+        if len(enriched) == 2:
+            break
+        time.sleep(0.5)
+    assert len(enriched) == 2, worker.log()
+    assert enriched[0]["key"] == enriched[1]["key"]
+    assert orjson.dumps(enriched[0]["value"]) == orjson.dumps(enriched[1]["value"])
+    assert read_all(settings, settings.topic("articles.duplicates")) == []
+
+
+def test_malformed_input_all_dead_letters_and_worker_stays_up(settings, worker):
+    rng = random.Random(2)
+    crafted = [
+        b"not json",
+        b"{\"source\": \"s\", \"title\": ",
+        orjson.dumps({"source": "s", "title": 42, "body": ["x"]}),
+        orjson.dumps({"source": "s", "title": "  ", "body": ""}),
+        b"\xff\xfe\xfa invalid utf-8",
+        orjson.dumps({"source": "s", "title": "big", "body": "x" * (5 * 1024 * 1024)}),
+    ]
+    randoms = [rng.randbytes(rng.randint(1, 200)) for _ in range(10_000)]
+    watcher = OutcomeWatcher(settings)
+    report = produce(settings, _records(crafted + randoms), progress=False)
+    valid = produce(settings, iter_records([SEEDS]), progress=False)
+    outcomes = watcher.wait_for(report.ids + valid.ids, OUTCOME_TIMEOUT)
+    assert worker.alive(), worker.log()
+    dead = outcomes.by_topic[settings.topic("articles.deadletter")]
+    assert set(report.ids) <= set(dead), worker.log()
+    assert set(valid.ids) <= set(outcomes.by_topic[settings.topic("articles.enriched")])
+    reasons = Counter(dead[key]["reason"] for key in report.ids)
+    assert all(dead[key]["error"] for key in report.ids)
+    assert reasons["too_large"] == 1
+    assert {"invalid_json", "schema", "invalid_utf8"} <= set(reasons)
+    originals = {decode_original(dead[key]) for key in report.ids}
+    assert set(crafted) <= originals
+
+
+@pytest.mark.corpus
+def test_corpus_day_every_article_has_exactly_one_outcome(settings, worker, corpus_day, tmp_path):
+    watcher = OutcomeWatcher(settings)
+    report = produce(settings, iter_records([corpus_day]), progress=False)
+    outcomes = watcher.wait_for(report.ids, 600)
+    assert report.sent == 2050
+    topics = _all_outcomes(settings)
+    ids = {name: _distinct_ids(records) for name, records in topics.items()}
+    assert ids["articles.enriched"] | ids["articles.duplicates"] | ids[
+        "articles.deadletter"
+    ] == set(report.ids), worker.log()
+    assert sum(len(v) for v in ids.values()) == len(set(report.ids))
+    offline = process_files([corpus_day], tmp_path / "offline", settings, progress=False)
+    assert offline.outcomes == Counter(
+        {
+            "enriched": len(ids["articles.enriched"]),
+            "duplicate": len(ids["articles.duplicates"]),
+            "deadletter": len(ids["articles.deadletter"]),
+        }
+    )
+    assert len(ids["articles.duplicates"]) >= 60  # the day's exact repeats
+    assert outcomes.records >= 2050
+
+
+@pytest.mark.corpus
+def test_kill9_mid_stream_loses_nothing(settings, worker, corpus_day):
+    report = produce(settings, iter_records([corpus_day]), progress=False)
+    for _ in range(40):  # let it get well into the stream before the crash
+        if len(read_all(settings, settings.topic("articles.enriched"))) > 200:
+            break
+        time.sleep(0.5)
+    worker.kill9()
+    worker.start()
+    watcher_deadline = time.monotonic() + 600
+    wanted = set(report.ids)
+    while time.monotonic() < watcher_deadline:
+        topics = _all_outcomes(settings)
+        seen = set().union(*(_distinct_ids(records) for records in topics.values()))
+        if wanted <= seen:
+            break
+        time.sleep(2)
+    assert wanted <= seen, worker.log()
+    ids = {name: _distinct_ids(records) for name, records in topics.items()}
+    assert sum(len(v) for v in ids.values()) == len(wanted)  # each id in exactly one topic
+    by_key: dict[tuple[str, str], set[bytes]] = {}
+    for name, records in topics.items():
+        for record in records:
+            by_key.setdefault((name, record["key"]), set()).add(orjson.dumps(record["value"]))
+    assert all(len(values) == 1 for values in by_key.values())  # re-emits are identical
