@@ -59,6 +59,9 @@ enriched_topic = app.topic(settings.topic("articles.enriched"))
 duplicates_topic = app.topic(settings.topic("articles.duplicates"))
 deadletter_topic = app.topic(settings.topic("articles.deadletter"))
 
+# Faust tables pick their changelog codec from key_type/value_type and fall
+# back to Faust's "json" codec (orjson underneath when installed) for plain
+# str keys and dict values, which round-trips them exactly.
 content_index = app.Table(
     settings.topic("content-index"), default=None, partitions=settings.partitions
 )
@@ -66,8 +69,7 @@ content_index = app.Table(
 pipeline = Pipeline(settings)
 
 _output_topics: dict[str, Any] = {
-    topic.get_topic_name(): topic
-    for topic in (enriched_topic, duplicates_topic, deadletter_topic)
+    topic.get_topic_name(): topic for topic in (enriched_topic, duplicates_topic, deadletter_topic)
 }
 
 

@@ -52,8 +52,10 @@ def _cmd_produce(args: argparse.Namespace, settings: Settings) -> int:
     report = produce(
         settings, iter_records(args.paths), rate=args.rate, progress=not args.quiet, total=total
     )
-    print(f"sent {report.sent} article(s) to {report.topic} in {report.seconds:.1f} s"
-          + (f", {report.failed} failed" if report.failed else ""))
+    print(
+        f"sent {report.sent} article(s) to {report.topic} in {report.seconds:.1f} s"
+        + (f", {report.failed} failed" if report.failed else "")
+    )
     return 0 if report.failed == 0 else 1
 
 
@@ -89,8 +91,10 @@ def _cmd_process(args: argparse.Namespace, settings: Settings) -> int:
 
     report = process_files(args.paths, Path(args.out), settings, progress=not args.quiet)
     counts = ", ".join(f"{name} {n}" for name, n in sorted(report.outcomes.items()))
-    print(f"{report.total} article(s): {counts}; {len(report.entity_topics)} entity topic(s)"
-          f" in {args.out}")
+    print(
+        f"{report.total} article(s): {counts}; {len(report.entity_topics)} entity topic(s)"
+        f" in {args.out}"
+    )
     return 0
 
 
@@ -117,8 +121,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_worker)
 
     p = sub.add_parser("produce", help="push articles from files to articles.raw")
-    p.add_argument("paths", nargs="+", metavar="PATH",
-                   help=".txt, .json, .jsonl, SaudiNewsNet .zip, or a directory")
+    p.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help=".txt, .json, .jsonl, SaudiNewsNet .zip, or a directory",
+    )
     p.add_argument("--rate", type=float, default=None, help="articles per second (default: max)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_produce)
@@ -126,8 +134,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("subscribe", help="print messages of topics matching regexes as JSON lines")
     p.add_argument("patterns", nargs="+", metavar="PATTERN")
     p.add_argument("--from-beginning", action="store_true")
-    p.add_argument("--timeout", type=float, default=None,
-                   help="stop after this many seconds without a message")
+    p.add_argument(
+        "--timeout", type=float, default=None, help="stop after this many seconds without a message"
+    )
     p.add_argument("--max", type=int, default=None, help="stop after N messages")
     p.set_defaults(func=_cmd_subscribe)
 

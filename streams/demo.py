@@ -36,14 +36,16 @@ def run_demo(settings: Settings, seeds: Path, *, timeout: float) -> int:
         watcher = OutcomeWatcher(settings)
         report = produce(settings, iter_records([seeds]), progress=False)
         print(f"pushed {report.sent} article(s) from {seeds}; waiting for the worker…")
-        outcomes = watcher.wait_for(report.ids, timeout)
+        outcomes = watcher.wait_for(report.ids, timeout, alive=lambda: worker.poll() is None)
         watcher.close()
     finally:
         stop_worker_process(worker)
     missing = set(report.ids) - outcomes.ids()
     if missing:
-        print(f"no outcome within {timeout:.0f} s for {len(missing)} article(s); "
-              f"see {log_path}", file=sys.stderr)
+        print(
+            f"no outcome within {timeout:.0f} s for {len(missing)} article(s); see {log_path}",
+            file=sys.stderr,
+        )
         return 1
     _print_outcomes(settings, outcomes.by_topic)
     return 0

@@ -46,8 +46,9 @@ def process_files(
     paths = [Path(p) for p in paths]
     pipeline = Pipeline(settings)
     store: dict[str, object] = {}
-    outcomes: Counter[str] = Counter({OUTCOME_ENRICHED: 0, OUTCOME_DUPLICATE: 0,
-                                      OUTCOME_DEADLETTER: 0})
+    outcomes: Counter[str] = Counter(
+        {OUTCOME_ENRICHED: 0, OUTCOME_DUPLICATE: 0, OUTCOME_DEADLETTER: 0}
+    )
     entity_topics: Counter[str] = Counter()
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "entities").mkdir(exist_ok=True)

@@ -9,7 +9,7 @@ outcomes count.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import orjson
@@ -57,12 +57,15 @@ class OutcomeWatcher:
         for tp in partitions:  # resolve the lazy seek now, before anything is produced
             self.consumer.position(tp)
 
-    def wait_for(self, ids: Iterable[str], timeout: float) -> Outcomes:
-        """Read outcomes until every id in ``ids`` has one, or ``timeout`` seconds."""
+    def wait_for(
+        self, ids: Iterable[str], timeout: float, alive: Callable[[], bool] = lambda: True
+    ) -> Outcomes:
+        """Read outcomes until every id in ``ids`` has one, ``timeout`` seconds
+        pass, or ``alive()`` turns false (the worker died: no point waiting)."""
         wanted = set(ids)
         outcomes = Outcomes({topic: {} for topic in self.topics})
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and not wanted <= outcomes.ids():
+        while time.monotonic() < deadline and not wanted <= outcomes.ids() and alive():
             for tp, batch in self.consumer.poll(timeout_ms=500).items():
                 for record in batch:
                     key = record.key.decode("utf-8") if record.key else ""

@@ -150,7 +150,9 @@ class Pipeline:
         head = messages[0].value
         problems = schemas.errors(schema, head)
         if problems:
-            raise StageError("route", "stage_error", "output violates schema: " + "; ".join(problems))
+            raise StageError(
+                "route", "stage_error", "output violates schema: " + "; ".join(problems)
+            )
         for message in messages:
             orjson.dumps(message.value)
         return Result(outcome, messages)

@@ -10,7 +10,7 @@ from functools import cache
 from typing import Any
 
 import orjson
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, ValidationError
 from referencing import Registry, Resource
 
 from streams.settings import PROJECT_ROOT
@@ -45,11 +45,16 @@ def errors(name: str, instance: Any, limit: int = 3) -> list[str]:
     found = []
     for error in validator(name).iter_errors(instance):
         where = "/".join(str(p) for p in error.absolute_path) or "(root)"
-        found.append(f"{where}: {_short(error.message)}")
+        found.append(f"{where}: {_message(error)}")
         if len(found) >= limit:
             break
     return found
 
 
-def _short(message: str, limit: int = 200) -> str:
+def _message(error: ValidationError, limit: int = 200) -> str:
+    """The error without a repr of the (possibly huge) instance for combinators,
+    whose schema says in ``$comment`` what it requires."""
+    if error.validator in ("anyOf", "oneOf") and "$comment" in error.schema:
+        return str(error.schema["$comment"])
+    message = error.message
     return message if len(message) <= limit else message[: limit - 1] + "…"

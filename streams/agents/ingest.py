@@ -18,7 +18,8 @@ from streams.pipeline import Result
 async def ingest(stream: StreamT) -> None:
     async for event in stream.events():
         message = event.message
-        origin = Origin(message.topic, message.partition, message.offset, message.timestamp_ms)
+        timestamp_ms = round(message.timestamp * 1000) if message.timestamp else None
+        origin = Origin(message.topic, message.partition, message.offset, timestamp_ms)
         value = message.value if isinstance(message.value, bytes) else b""
         raw_key = message.key.decode("utf-8", "replace") if message.key else None
         prepared = pipeline.prepare(value, origin, raw_key)

@@ -20,6 +20,7 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
+from kafka.admin import KafkaAdminClient
 
 from streams import broker
 from streams.demo import start_worker_process, stop_worker_process
@@ -69,7 +70,7 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def settings(bootstrap: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+def settings(bootstrap: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
     """Settings isolated to this test: own topic prefix, app id and data dir."""
     run = uuid.uuid4().hex[:10]
     env = {
@@ -84,7 +85,19 @@ def settings(bootstrap: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
         monkeypatch.setenv(name, value)
     settings = Settings.from_env(env)
     ensure_core_topics(settings)
-    return settings
+    yield settings
+    _delete_topics(settings)
+
+
+def _delete_topics(settings: Settings) -> None:
+    """Drop the test's topics so a long-lived local broker does not fill up."""
+    admin = KafkaAdminClient(bootstrap_servers=settings.bootstrap_servers.split(","))
+    try:
+        ours = [name for name in admin.list_topics() if settings.topic_prefix in name]
+        if ours:
+            admin.delete_topics(ours)
+    finally:
+        admin.close()
 
 
 class WorkerHandle:

@@ -35,8 +35,10 @@ def test_producer_id_wins():
         (orjson.dumps({"source": "s", "title": 5, "body": "b"}), "schema"),
         (orjson.dumps({"source": "s", "title": " ", "body": "\n"}), "schema"),
         (orjson.dumps({"title": "t", "body": "b"}), "schema"),
-        (orjson.dumps({"source": "s", "title": "t", "body": "b", "language": "<script>"}),
-         "schema"),
+        (
+            orjson.dumps({"source": "s", "title": "t", "body": "b", "language": "<script>"}),
+            "schema",
+        ),
     ],
 )
 def test_bad_input_is_rejected_with_a_reason(raw: bytes, reason: str):
