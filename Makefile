@@ -5,7 +5,7 @@
 PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
-UV     := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+UV     := $(PYTHON) -m uv
 export UV_PYTHON_DOWNLOADS := never
 
 .PHONY: venv jars demo test test-unit lint bench broker-stop clean
@@ -13,8 +13,8 @@ export UV_PYTHON_DOWNLOADS := never
 venv: $(BIN)/newsstreams
 
 $(BIN)/newsstreams: pyproject.toml uv.lock
-	@test -x "$(UV)" || $(PYTHON) -m pip install --user --quiet uv
-	"$(UV)" sync --frozen --extra test --python $(PYTHON)
+	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --user --quiet uv
+	$(UV) sync --frozen --extra test --python $(PYTHON)
 	@touch $@
 
 jars: venv

@@ -88,17 +88,21 @@ def _print_outcomes(settings: Settings, by_topic: dict[str, dict[str, dict]]) ->
     for topic, records in by_topic.items():
         print(f"{topic}: {len(records)}")
     enriched = by_topic.get(settings.topic("articles.enriched"), {})
-    topics = sorted({e["topic"] for article in enriched.values() for e in article["entities"]})
-    if not topics:
+    mentions: dict[str, int] = {}
+    for article in enriched.values():
+        for entity in article["entities"]:
+            mentions[entity["topic"]] = mentions.get(entity["topic"], 0) + entity["count"]
+    if not mentions:
         print("no entity topics for these articles")
         return
     counts = topic_counts(settings)
-    print(f"\nentity topics for the seed articles ({len(topics)}), with message counts:")
-    for topic in topics:
+    print(f"\nentity topics for the seed articles ({len(mentions)}), with message counts:")
+    for topic in sorted(mentions):
         print(f"{counts.get(topic, 0):8d}  {topic}")
-    sample = read_all(settings, topics[0])[-1]
+    most_mentioned = max(mentions, key=lambda topic: (mentions[topic], topic))
+    sample = read_all(settings, most_mentioned)[-1]
     value = sample["value"]
     value["article"]["body"] = value["article"]["body"][:200] + "…"
     value["article"]["entities"] = [e["topic"] for e in value["article"]["entities"]]
-    print(f"\nsample message on {topics[0]} (body cut, entities listed by topic):")
+    print(f"\nsample message on {most_mentioned} (body cut, entities listed by topic):")
     print(orjson.dumps(value, option=orjson.OPT_INDENT_2).decode())
