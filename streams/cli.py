@@ -47,13 +47,15 @@ def _cmd_produce(args: argparse.Namespace, settings: Settings) -> int:
     from streams.kafka_io import ensure_core_topics, produce
     from streams.sources import count_records, iter_records
 
+    total = count_records(args.paths)  # bad paths fail here, before touching Kafka
     ensure_core_topics(settings)
-    total = count_records(args.paths)
     report = produce(
         settings, iter_records(args.paths), rate=args.rate, progress=not args.quiet, total=total
     )
+    shown = ", ".join(report.ids[:5]) + (", …" if len(report.ids) > 5 else "")
     print(
         f"sent {report.sent} article(s) to {report.topic} in {report.seconds:.1f} s"
+        + (f" (ids: {shown})" if shown else "")
         + (f", {report.failed} failed" if report.failed else "")
     )
     return 0 if report.failed == 0 else 1

@@ -7,11 +7,15 @@ event instead of losing its outputs.
 
 from __future__ import annotations
 
+from streams.agents import progress
 from streams.app import output_topic
 from streams.pipeline import Result
 
 
 async def publish(result: Result) -> None:
+    """Send every message of ``result``; each raw message reaches here exactly
+    once (dead letter from ingest, or its outcome from finish)."""
+    progress.record(result.outcome)
     for message in result.messages:
         topic = await output_topic(message.topic)
         await topic.send(key=message.key, value=message.value)
