@@ -14,7 +14,7 @@ venv: $(BIN)/newsstreams
 
 $(BIN)/newsstreams: pyproject.toml uv.lock
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --user --quiet uv
-	$(UV) sync --frozen --extra test --python $(PYTHON)
+	$(UV) sync --frozen --extra test --extra bench --python $(PYTHON)
 	@touch $@
 
 jars: venv
