@@ -1,10 +1,12 @@
-"""Shared fixtures: paths to the seed and the shared corpus (skip when absent)."""
+"""Shared fixtures: seed and corpus paths here, Kafka ones in kafka_fixtures."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+
+pytest_plugins = ["tests.kafka_fixtures"]
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

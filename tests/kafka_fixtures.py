@@ -1,4 +1,4 @@
-"""A real Kafka broker for integration tests, never a mock.
+"""Kafka fixtures for the integration and fault suites: a real broker, never a mock.
 
 Order of preference: ``KAFKA_BOOTSTRAP_SERVERS`` when set; testcontainers'
 Kafka when a Docker daemon answers; else the local Apache Kafka that
@@ -6,7 +6,8 @@ Kafka when a Docker daemon answers; else the local Apache Kafka that
 stopped again at the end if this session started it).
 
 Each test gets its own topic prefix and Faust app id, so tests never see
-each other's messages or consumer-group offsets.
+each other's messages or consumer-group offsets. The fault suite overrides
+``bootstrap`` with a private broker it may stop and restart.
 """
 
 from __future__ import annotations
@@ -26,8 +27,6 @@ from streams import broker
 from streams.demo import start_worker_process, stop_worker_process
 from streams.kafka_io import ensure_core_topics
 from streams.settings import Settings
-
-pytestmark = pytest.mark.integration
 
 
 def _docker_answers() -> bool:
@@ -101,14 +100,30 @@ def _delete_topics(settings: Settings) -> None:
 
 
 class WorkerHandle:
-    """A `newsstreams worker` child process for one test."""
+    """A `newsstreams worker` child process for one test.
 
-    def __init__(self, log_path: Path) -> None:
+    ``env`` overrides the test's environment for this worker only; a second
+    worker needs its own ``NEWSSTREAMS_WEB_PORT`` and ``NEWSSTREAMS_DATA_DIR``
+    (see :meth:`second`).
+    """
+
+    def __init__(self, log_path: Path, env: dict[str, str] | None = None) -> None:
         self.log_path = log_path
+        self.env = env or {}
         self.process: subprocess.Popen | None = None
 
+    def second(self, name: str) -> WorkerHandle:
+        """Another worker of the same app, with its own port, data dir and log."""
+        folder = self.log_path.parent / name
+        env = {
+            **self.env,
+            "NEWSSTREAMS_WEB_PORT": str(free_port()),
+            "NEWSSTREAMS_DATA_DIR": str(folder / "worker-data"),
+        }
+        return WorkerHandle(folder / "worker.log", env)
+
     def start(self) -> None:
-        self.process = start_worker_process(self.log_path)
+        self.process = start_worker_process(self.log_path, {**os.environ, **self.env})
 
     def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None
