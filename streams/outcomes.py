@@ -1,14 +1,16 @@
 """Watch the outcome topics for the fate of given article ids.
 
-Used by ``newsstreams demo`` and the integration tests to wait until every
-produced article has reached exactly one of: enriched, duplicate notice,
-dead letter. Positions are captured *before* producing, so only new
-outcomes count.
+Used by ``newsstreams demo``, the integration tests and the fault suite to
+wait until every produced article has reached exactly one of: enriched,
+duplicate notice, dead letter — and to count records emitted more than
+once. Positions are captured *before* producing, so only new outcomes
+count; reads are ``read_committed``.
 """
 
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -22,16 +24,39 @@ OUTCOME_TOPICS = ("articles.enriched", "articles.duplicates", "articles.deadlett
 
 @dataclass
 class Outcomes:
-    """Outcome records seen per topic, keyed by article id (last one wins)."""
+    """Outcome records seen so far.
+
+    ``by_topic`` keeps the last value per article id; ``copies`` counts every
+    record per (topic, id) and ``variants`` its distinct encoded values, which
+    is how re-emissions after a fault are told apart from divergent ones.
+    """
 
     by_topic: dict[str, dict[str, dict]] = field(default_factory=dict)
-    records: int = 0
+    copies: Counter[tuple[str, str]] = field(default_factory=Counter)
+    variants: dict[tuple[str, str], set[bytes]] = field(default_factory=dict)
+
+    @property
+    def records(self) -> int:
+        return sum(self.copies.values())
 
     def ids(self) -> set[str]:
         return {key for seen in self.by_topic.values() for key in seen}
 
     def count(self, topic: str) -> int:
         return len(self.by_topic.get(topic, {}))
+
+    def emitted_twice(self) -> int:
+        """Records beyond the first for the same topic and article id."""
+        return sum(n - 1 for n in self.copies.values())
+
+    def in_several_topics(self) -> set[str]:
+        """Article ids with outcomes of more than one kind (must never happen)."""
+        seen: Counter[str] = Counter(key for _, key in self.copies)
+        return {key for key, n in seen.items() if n > 1}
+
+    def divergent(self) -> set[tuple[str, str]]:
+        """(topic, id) pairs emitted with different values (must never happen)."""
+        return {pair for pair, values in self.variants.items() if len(values) > 1}
 
 
 class OutcomeWatcher:
@@ -40,6 +65,7 @@ class OutcomeWatcher:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.topics = [settings.topic(name) for name in OUTCOME_TOPICS]
+        self.outcomes = Outcomes(by_topic={topic: {} for topic in self.topics})
         self.consumer = KafkaConsumer(
             bootstrap_servers=settings.bootstrap_servers,
             isolation_level="read_committed",
@@ -57,21 +83,35 @@ class OutcomeWatcher:
         for tp in partitions:  # resolve the lazy seek now, before anything is produced
             self.consumer.position(tp)
 
+    def poll(self, timeout_ms: int = 500) -> None:
+        """Read whatever arrived into :attr:`outcomes`."""
+        for tp, batch in self.consumer.poll(timeout_ms=timeout_ms).items():
+            for record in batch:
+                key = record.key.decode("utf-8") if record.key else ""
+                pair = (tp.topic, key)
+                self.outcomes.by_topic[tp.topic][key] = orjson.loads(record.value)
+                self.outcomes.copies[pair] += 1
+                self.outcomes.variants.setdefault(pair, set()).add(record.value)
+
+    def wait(
+        self,
+        done: Callable[[Outcomes], bool],
+        timeout: float,
+        alive: Callable[[], bool] = lambda: True,
+    ) -> Outcomes:
+        """Poll until ``done(outcomes)``, ``timeout`` seconds pass, or ``alive()``
+        turns false (the worker died: no point waiting)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and not done(self.outcomes) and alive():
+            self.poll()
+        return self.outcomes
+
     def wait_for(
         self, ids: Iterable[str], timeout: float, alive: Callable[[], bool] = lambda: True
     ) -> Outcomes:
-        """Read outcomes until every id in ``ids`` has one, ``timeout`` seconds
-        pass, or ``alive()`` turns false (the worker died: no point waiting)."""
+        """Poll until every id in ``ids`` has an outcome (or timeout / not alive)."""
         wanted = set(ids)
-        outcomes = Outcomes({topic: {} for topic in self.topics})
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and not wanted <= outcomes.ids() and alive():
-            for tp, batch in self.consumer.poll(timeout_ms=500).items():
-                for record in batch:
-                    key = record.key.decode("utf-8") if record.key else ""
-                    outcomes.by_topic[tp.topic][key] = orjson.loads(record.value)
-                    outcomes.records += 1
-        return outcomes
+        return self.wait(lambda outcomes: wanted <= outcomes.ids(), timeout, alive)
 
     def close(self) -> None:
         self.consumer.close()

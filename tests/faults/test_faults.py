@@ -1,0 +1,114 @@
+"""Fault injection on a real broker: nothing lost, nothing doubled silently.
+
+Each test replays real articles from two SaudiNewsNet days, injects faults
+while the worker is busy, then checks by distinct article id that every raw
+article has exactly one kind of outcome (enriched, duplicate, dead letter),
+that no article is lost, and that any record emitted more than once (the
+at-least-once re-delivery window) is byte-identical to the first. The
+summary table is printed at the end of the session.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+import pytest
+
+from streams import broker
+from streams.kafka_io import produce
+from streams.outcomes import Outcomes, OutcomeWatcher
+from streams.sources import iter_records
+from tests.conftest import SAUDINEWSNET
+
+pytestmark = [pytest.mark.faults, pytest.mark.integration, pytest.mark.corpus]
+
+DAYS = ("2015-07-22.zip", "2015-07-23.zip")
+SETTLE_TIMEOUT = 600.0
+STEP_TIMEOUT = 300.0
+
+
+@dataclass(frozen=True)
+class FaultRow:
+    """One line of the fault-suite summary table."""
+
+    fault: str
+    injected: int
+    articles: int
+    lost: int
+    emitted_twice: int
+
+
+SUMMARY: list[FaultRow] = []
+
+
+@pytest.fixture
+def replay(settings):
+    """Produce the corpus days once; returns (article ids, outcome watcher)."""
+    paths = [SAUDINEWSNET / day for day in DAYS]
+    if not all(path.exists() for path in paths):
+        pytest.skip(f"shared corpus not found at {SAUDINEWSNET}")
+    watcher = OutcomeWatcher(settings)
+    report = produce(settings, iter_records(paths), progress=False)
+    assert report.failed == 0, report.errors
+    yield set(report.ids), watcher
+    watcher.close()
+
+
+def _progress(watcher: OutcomeWatcher, count: int, alive) -> None:
+    """Wait until ``count`` distinct articles have an outcome."""
+    outcomes = watcher.wait(lambda o: len(o.ids()) >= count, STEP_TIMEOUT, alive)
+    assert len(outcomes.ids()) >= count, "the worker stopped making progress"
+
+
+def _settle_and_check(fault: str, injected: int, ids: set[str], watcher, alive) -> Outcomes:
+    outcomes = watcher.wait_for(ids, SETTLE_TIMEOUT, alive)
+    lost = ids - outcomes.ids()
+    SUMMARY.append(FaultRow(fault, injected, len(ids), len(lost), outcomes.emitted_twice()))
+    assert not lost, f"{len(lost)} article(s) lost"
+    assert outcomes.in_several_topics() == set(), "an article got two kinds of outcome"
+    assert outcomes.divergent() == set(), "a re-emitted record differs from the first"
+    return outcomes
+
+
+def test_kill9_three_times_in_one_replay(settings, worker, replay):
+    ids, watcher = replay
+    rng = random.Random(9)
+    points = sorted(rng.uniform(0.1, 0.85) for _ in range(3))
+    for point in points:
+        _progress(watcher, int(point * len(ids)), worker.alive)
+        worker.kill9()
+        worker.start()
+    _settle_and_check("kill -9 ×3", 3, ids, watcher, worker.alive)
+
+
+def test_broker_stop_and_start_mid_stream(settings, worker, replay, fault_broker):
+    ids, watcher = replay
+    _progress(watcher, len(ids) // 3, worker.alive)
+    assert broker.stop(fault_broker)
+    broker.start(fault_broker)
+    if not worker.alive():  # a worker that gives up on a lost broker is restarted, as
+        worker.start()  # a supervisor (systemd, Kubernetes) would
+    _settle_and_check("broker stop/start", 1, ids, watcher, worker.alive)
+
+
+def test_second_worker_joins_then_first_is_killed(settings, worker, replay):
+    ids, watcher = replay
+    second = worker.second("second")
+    _progress(watcher, len(ids) // 4, worker.alive)
+    second.start()
+    try:
+        _progress(watcher, len(ids) // 2, lambda: worker.alive() and second.alive())
+        worker.kill9()
+        _settle_and_check("join, then kill -9 of one of two", 2, ids, watcher, second.alive)
+    finally:
+        second.stop()
+
+
+def test_sigterm_drains_and_commits(settings, worker, replay):
+    ids, watcher = replay
+    _progress(watcher, len(ids) // 3, worker.alive)
+    assert worker.stop() == 0, worker.log()  # graceful: exit status 0
+    worker.start()
+    outcomes = _settle_and_check("SIGTERM, restart", 1, ids, watcher, worker.alive)
+    assert outcomes.emitted_twice() == 0, "a graceful stop commits what it published"
