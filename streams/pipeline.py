@@ -101,6 +101,13 @@ class Pipeline:
             enriched = enrich_stage.enrich(
                 article, origin, source_timezone=self.settings.source_timezone
             )
+            if not enriched["title"] and not enriched["body"]:
+                raise StageError(
+                    stage,
+                    "no_text",
+                    "nothing readable is left of title and body after cleaning",
+                    article_id,
+                )
             return Prepared(enriched["content_hash"], enriched, raw.decode("utf-8"))
         except StageError as exc:
             return self._dead(exc, raw, origin, raw_key)
