@@ -35,17 +35,10 @@ def bootstrap(fault_broker: BrokerConfig) -> str:
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """Print the fault-suite table (the README and notes quote it)."""
-    from tests.faults.test_faults import SUMMARY
+    from tests.faults.summary import SUMMARY, table
 
-    if not SUMMARY:
-        return
-    write = terminalreporter.write_line
-    write("")
-    write("fault suite summary")
-    write(f"| {'fault':<34} | injected | articles | lost | emitted twice |")
-    write(f"|{'-' * 36}|----------|----------|------|---------------|")
-    for row in SUMMARY:
-        write(
-            f"| {row.fault:<34} | {row.injected:>8} | {row.articles:>8} | {row.lost:>4} "
-            f"| {row.emitted_twice:>13} |"
-        )
+    if SUMMARY:
+        terminalreporter.write_line("")
+        terminalreporter.write_line("fault suite summary")
+        for line in table():
+            terminalreporter.write_line(line)

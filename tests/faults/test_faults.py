@@ -11,7 +11,6 @@ summary table is printed at the end of the session.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
 
 import pytest
 
@@ -20,26 +19,13 @@ from streams.kafka_io import produce
 from streams.outcomes import Outcomes, OutcomeWatcher
 from streams.sources import iter_records
 from tests.conftest import SAUDINEWSNET
+from tests.faults.summary import SUMMARY, FaultRow
 
 pytestmark = [pytest.mark.faults, pytest.mark.integration, pytest.mark.corpus]
 
 DAYS = ("2015-07-22.zip", "2015-07-23.zip")
 SETTLE_TIMEOUT = 600.0
 STEP_TIMEOUT = 300.0
-
-
-@dataclass(frozen=True)
-class FaultRow:
-    """One line of the fault-suite summary table."""
-
-    fault: str
-    injected: int
-    articles: int
-    lost: int
-    emitted_twice: int
-
-
-SUMMARY: list[FaultRow] = []
 
 
 @pytest.fixture
@@ -61,10 +47,20 @@ def _progress(watcher: OutcomeWatcher, count: int, alive) -> None:
     assert len(outcomes.ids()) >= count, "the worker stopped making progress"
 
 
-def _settle_and_check(fault: str, injected: int, ids: set[str], watcher, alive) -> Outcomes:
+def _settle_and_check(
+    settings, fault: str, injected: int, ids: set[str], watcher, alive
+) -> Outcomes:
     outcomes = watcher.wait_for(ids, SETTLE_TIMEOUT, alive)
     lost = ids - outcomes.ids()
-    SUMMARY.append(FaultRow(fault, injected, len(ids), len(lost), outcomes.emitted_twice()))
+    row = FaultRow(
+        fault,
+        settings.processing_guarantee,
+        injected,
+        len(ids),
+        len(lost),
+        outcomes.emitted_twice(),
+    )
+    SUMMARY.append(row)
     assert not lost, f"{len(lost)} article(s) lost"
     assert outcomes.in_several_topics() == set(), "an article got two kinds of outcome"
     assert outcomes.divergent() == set(), "a re-emitted record differs from the first"
@@ -79,7 +75,7 @@ def test_kill9_three_times_in_one_replay(settings, worker, replay):
         _progress(watcher, int(point * len(ids)), worker.alive)
         worker.kill9()
         worker.start()
-    _settle_and_check("kill -9 ×3", 3, ids, watcher, worker.alive)
+    _settle_and_check(settings, "kill -9 ×3", 3, ids, watcher, worker.alive)
 
 
 def test_broker_stop_and_start_mid_stream(settings, worker, replay, fault_broker):
@@ -89,7 +85,7 @@ def test_broker_stop_and_start_mid_stream(settings, worker, replay, fault_broker
     broker.start(fault_broker)
     if not worker.alive():  # a worker that gives up on a lost broker is restarted, as
         worker.start()  # a supervisor (systemd, Kubernetes) would
-    _settle_and_check("broker stop/start", 1, ids, watcher, worker.alive)
+    _settle_and_check(settings, "broker stop/start", 1, ids, watcher, worker.alive)
 
 
 def test_second_worker_joins_then_first_is_killed(settings, worker, replay):
@@ -100,7 +96,9 @@ def test_second_worker_joins_then_first_is_killed(settings, worker, replay):
     try:
         _progress(watcher, len(ids) // 2, lambda: worker.alive() and second.alive())
         worker.kill9()
-        _settle_and_check("join, then kill -9 of one of two", 2, ids, watcher, second.alive)
+        _settle_and_check(
+            settings, "join, then kill -9 of one of two", 2, ids, watcher, second.alive
+        )
     finally:
         second.stop()
 
@@ -110,5 +108,5 @@ def test_sigterm_drains_and_commits(settings, worker, replay):
     _progress(watcher, len(ids) // 3, worker.alive)
     assert worker.stop() == 0, worker.log()  # graceful: exit status 0
     worker.start()
-    outcomes = _settle_and_check("SIGTERM, restart", 1, ids, watcher, worker.alive)
+    outcomes = _settle_and_check(settings, "SIGTERM, restart", 1, ids, watcher, worker.alive)
     assert outcomes.emitted_twice() == 0, "a graceful stop commits what it published"
