@@ -37,7 +37,7 @@ import time
 import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from streams.settings import PROJECT_ROOT, Settings
@@ -58,6 +58,39 @@ class BrokerError(Exception):
 
 
 @dataclass(frozen=True)
+class SecureListener:
+    """A SASL_SSL listener beside the plaintext one: TLS with SCRAM users.
+
+    ``keystore`` is one PEM file holding the broker's private key (PKCS#8,
+    unencrypted) and certificate chain; ``users`` maps SCRAM user names to
+    passwords, created when the data directory is first formatted.
+    """
+
+    port: int
+    keystore: Path
+    users: Mapping[str, str] = field(repr=False)
+    mechanism: str = "SCRAM-SHA-512"
+
+    def properties(self, host: str) -> list[str]:
+        mechanism = self.mechanism.lower()
+        return [
+            "inter.broker.listener.name=PLAINTEXT",
+            f"sasl.enabled.mechanisms={self.mechanism}",
+            f"listener.name.sasl_ssl.{mechanism}.sasl.jaas.config="
+            "org.apache.kafka.common.security.scram.ScramLoginModule required;",
+            "listener.name.sasl_ssl.ssl.keystore.type=PEM",
+            f"listener.name.sasl_ssl.ssl.keystore.location={self.keystore}",
+        ]
+
+    def format_arguments(self) -> list[str]:
+        """``--add-scram`` arguments for ``kafka-storage format``."""
+        arguments = []
+        for name, password in self.users.items():
+            arguments += ["--add-scram", f"{self.mechanism}=[name={name},password={password}]"]
+        return arguments
+
+
+@dataclass(frozen=True)
 class BrokerConfig:
     """Where the local broker lives and which addresses it listens on.
 
@@ -71,6 +104,7 @@ class BrokerConfig:
     controller_port: int = 9093
     heap: str = "1g"
     libs_dir: Path | None = None
+    secure: SecureListener | None = None
 
     def __post_init__(self) -> None:
         # Absolute paths: the JVM runs with home as its working directory, and a broker
@@ -163,15 +197,21 @@ def server_properties(config: BrokerConfig) -> str:
     match the largest record the pipeline produces (a 5 MB body in a dead letter).
     """
     host = _url_host(config.host)
+    listeners = [f"PLAINTEXT://{host}:{config.port}"]
+    protocols = ["PLAINTEXT:PLAINTEXT", "CONTROLLER:PLAINTEXT"]
+    if config.secure:
+        listeners.append(f"SASL_SSL://{host}:{config.secure.port}")
+        protocols.append("SASL_SSL:SASL_SSL")
     lines = [
         "# Written by streams/broker.py on every start: change BrokerConfig, not this file.",
         "process.roles=broker,controller",
         "node.id=1",
         f"controller.quorum.voters=1@{host}:{config.controller_port}",
-        f"listeners=PLAINTEXT://{host}:{config.port},CONTROLLER://{host}:{config.controller_port}",
-        f"advertised.listeners=PLAINTEXT://{host}:{config.port}",
+        f"listeners={','.join(listeners)},CONTROLLER://{host}:{config.controller_port}",
+        f"advertised.listeners={','.join(listeners)}",
         "controller.listener.names=CONTROLLER",
-        "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+        f"listener.security.protocol.map={','.join(protocols)}",
+        *(config.secure.properties(host) if config.secure else []),
         f"log.dirs={config.data_dir}",
         "num.partitions=4",
         "auto.create.topics.enable=true",
@@ -598,6 +638,7 @@ def _format_storage(config: BrokerConfig, java: str) -> None:
         "-c",
         str(config.properties_file),
         "--ignore-formatted",
+        *(config.secure.format_arguments() if config.secure else []),
     ]
     try:
         done = subprocess.run(

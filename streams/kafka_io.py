@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import logging
 import re
 import sys
 import time
@@ -31,6 +32,7 @@ from kafka.errors import (
     KafkaTimeoutError,
     MessageSizeTooLargeError,
     NoError,
+    SaslAuthenticationFailedError,
     TopicAlreadyExistsError,
 )
 from kafka.errors import for_code as error_for_code
@@ -438,18 +440,46 @@ def _client(
     Constructing a client is where kafka-python first reaches the broker, so a
     timeout there means nothing answers; it becomes one readable line.
     """
+    rejected = _AuthFailureSeen()
+    kafka_log = logging.getLogger("kafka")
+    kafka_log.addHandler(rejected)
     try:
         client = factory(
             bootstrap_servers=[s.strip() for s in settings.bootstrap_servers.split(",")],
             bootstrap_timeout_ms=BOOTSTRAP_TIMEOUT_MS,
+            **settings.security.kafka_python_options(),
             **config,
         )
-    except KafkaTimeoutError:
+    except (SaslAuthenticationFailedError, KafkaTimeoutError) as exc:
+        if rejected.seen or isinstance(exc, SaslAuthenticationFailedError):
+            raise KafkaUnavailable(
+                f"the broker at {settings.bootstrap_servers} rejected the credentials of "
+                f"{settings.security.username!r} ({settings.security.sasl_mechanism})"
+            ) from None
         raise KafkaUnavailable(
             f"no Kafka broker answers at {settings.bootstrap_servers} "
             "(start one with `newsstreams broker start`)"
         ) from None
+    finally:
+        kafka_log.removeHandler(rejected)
     try:
         yield client
     finally:
         client.close()
+
+
+class _AuthFailureSeen(logging.Handler):
+    """Notices a SASL authentication failure while a client bootstraps.
+
+    kafka-python retries a rejected login like a lost connection and finally
+    raises only a bootstrap timeout; its log is the one place that says why,
+    so we listen there to tell "wrong password" from "nothing answers".
+    """
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.seen = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if "SaslAuthenticationFailedError" in record.getMessage():
+            self.seen = True

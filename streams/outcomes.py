@@ -72,6 +72,7 @@ class OutcomeWatcher:
             enable_auto_commit=False,
             fetch_max_bytes=64 * 1024 * 1024,
             max_partition_fetch_bytes=32 * 1024 * 1024,
+            **settings.security.kafka_python_options(),
         )
         partitions = [
             TopicPartition(topic, p)

@@ -90,7 +90,10 @@ def settings(bootstrap: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
 
 def _delete_topics(settings: Settings) -> None:
     """Drop the test's topics so a long-lived local broker does not fill up."""
-    admin = KafkaAdminClient(bootstrap_servers=settings.bootstrap_servers.split(","))
+    admin = KafkaAdminClient(
+        bootstrap_servers=settings.bootstrap_servers.split(","),
+        **settings.security.kafka_python_options(),
+    )
     try:
         ours = [name for name in admin.list_topics() if settings.topic_prefix in name]
         if ours:
