@@ -26,6 +26,12 @@ demo: jars
 test: jars
 	$(BIN)/pytest -ra
 
+# Benchmarks into bench/ (results.json, report.md, chart.png); starts the local
+# broker when none answers, skips when ../shared/corpus is absent.
+# BENCH_ARGS=--quick (or --long, --offline-only, --profile) for other runs.
+bench: jars
+	$(BIN)/newsstreams bench $(BENCH_ARGS)
+
 test-unit: venv
 	$(BIN)/pytest -ra tests/unit
 

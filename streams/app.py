@@ -1,11 +1,22 @@
 """The Faust app and every topic and table it uses: the topology on one screen.
 
-    articles.raw ──ingest──► articles.prepared (internal, keyed by content hash)
+    articles.raw ──ingest──► articles.signed (internal, ONE partition)
                      └─────► articles.deadletter
-    articles.prepared ──finish──► articles.enriched + entity.<type>.<slug>
-                          ├─────► articles.duplicates
-                          └─────► articles.deadletter
-    table content-index (changelog-backed): content hash → first article
+    articles.signed ──dedup──► articles.unique (internal)
+                        ├────► articles.duplicates
+                        └────► articles.deadletter
+    articles.unique ──finish──► articles.enriched + entity.<type>.<slug>
+                         └────► articles.deadletter
+    table dedup-<format> (changelog-backed, one partition): the dedup window
+
+Internal topics are keyed by article id. ``articles.signed`` has a single
+partition on purpose: "duplicate of the first seen" needs one order over all
+articles, and an article and its near-copy share no key that could put them
+on the same partition. So ingest (validate, enrich, MinHash sketch) and
+finish (tag, route) run in parallel on every partition, and only the dedup
+decision (an LSH lookup and a few exact Jaccards, ~0.3 ms) is sequential,
+on whichever worker holds that partition; its table moves and is recovered
+with it.
 
 Agents live in ``streams/agents/`` and only wire the stages in
 :mod:`streams.pipeline` to these topics and tables.
@@ -20,6 +31,7 @@ import faust
 from streams import codec
 from streams.pipeline import Pipeline
 from streams.settings import Settings
+from streams.stages.dedup import DedupConfig
 
 codec.register()
 
@@ -35,6 +47,7 @@ def _broker_url(bootstrap_servers: str) -> str:
 app = faust.App(
     settings.app_id,
     broker=_broker_url(settings.bootstrap_servers),
+    broker_credentials=settings.security.faust_credentials(),
     autodiscover=False,
     key_serializer="raw",
     value_serializer=codec.CODEC_NAME,
@@ -54,16 +67,21 @@ app = faust.App(
 raw_topic = app.topic(
     settings.topic("articles.raw"), key_type=bytes, value_type=bytes, value_serializer="raw"
 )
-prepared_topic = app.topic(settings.topic("articles.prepared"), internal=True)
+signed_topic = app.topic(settings.topic("articles.signed"), internal=True, partitions=1)
+unique_topic = app.topic(settings.topic("articles.unique"), internal=True)
 enriched_topic = app.topic(settings.topic("articles.enriched"))
 duplicates_topic = app.topic(settings.topic("articles.duplicates"))
 deadletter_topic = app.topic(settings.topic("articles.deadletter"))
 
-# Faust tables pick their changelog codec from key_type/value_type and fall
-# back to Faust's "json" codec (orjson underneath when installed) for plain
-# str keys and dict values, which round-trips them exactly.
-content_index = app.Table(
-    settings.topic("content-index"), default=None, partitions=settings.partitions
+# The dedup stage keeps its own binary entries (str keys, bytes values). The
+# table's name carries the sketch format: state made with other shingles or
+# permutations cannot be compared, so changing them starts an empty window
+# instead of mixing the two.
+dedup_table = app.Table(
+    settings.topic(f"dedup-{DedupConfig.from_settings(settings).sketch_format}"),
+    partitions=1,
+    key_type=str,
+    value_type=bytes,  # Faust stores bytes raw
 )
 
 pipeline = Pipeline(settings)

@@ -106,6 +106,69 @@ def _cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     return run_demo(settings, Path(args.seeds), timeout=args.timeout)
 
 
+def _cmd_eval_dedup(args: argparse.Namespace, settings: Settings) -> int:
+    from streams.eval_dedup import evaluate, render
+
+    print(render(evaluate(args.paths, settings, progress=not args.quiet)))
+    return 0
+
+
+def _cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
+    from streams.bench.articles import DEFAULT_CORPUS
+    from streams.bench.report import render_markdown
+    from streams.bench.run import options_for, run_bench, run_profile
+    from streams.sources import SourceError
+
+    corpus = Path(args.corpus) if args.corpus else DEFAULT_CORPUS
+    if not corpus.exists():
+        if args.corpus:
+            raise SourceError(f"{corpus}: no such file or directory")
+        print(f"bench skipped: no shared corpus at {corpus} (give one with --corpus PATH)")
+        return 0
+    options = options_for(
+        args.preset, corpus, out_dir=args.out, rate=args.rate, kafka=not args.offline_only
+    )
+    if args.profile:
+        profile = run_profile(options, settings)
+        print("\n".join(profile["tree"]))
+        print(f"\nfull profile: {profile['html']} and {profile['text']}")
+        return 0
+    results = run_bench(options, settings, log=lambda line: print(line, file=sys.stderr))
+    print(render_markdown(results))
+    return 0
+
+
+def _cmd_tag(args: argparse.Namespace, settings: Settings) -> int:
+    from streams.ner.conll import read_conll, write_conll
+    from streams.ner.detect import MODEL_PATH, MentionDetector
+
+    detector = MentionDetector.load(args.model or MODEL_PATH)
+    sentences = read_conll(args.conll)
+    for sentence, tags in zip(
+        sentences, detector.tag_tokens([s.tokens for s in sentences]), strict=True
+    ):
+        sentence.predicted = tags
+    write_conll(sys.stdout, sentences)
+    return 0
+
+
+def _cmd_eval_ner(args: argparse.Namespace, settings: Settings) -> int:
+    from streams.ner.conll import read_conll
+    from streams.ner.evaluate import score
+
+    print(score(s for path in args.files for s in read_conll(path)).report())
+    return 0
+
+
+def _cmd_train_ner(args: argparse.Namespace, settings: Settings) -> int:
+    from streams.ner.train import main as train_main
+
+    argv = ["--data", args.data] if args.data else []
+    argv += ["--cv", str(args.cv)] if args.cv else []
+    argv += ["--out", args.out] if args.out else []
+    return train_main(argv)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="newsstreams",
@@ -156,6 +219,50 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seeds", default=str(Path(__file__).resolve().parent.parent / "seeds"))
     p.add_argument("--timeout", type=float, default=120.0)
     p.set_defaults(func=_cmd_demo)
+
+    p = sub.add_parser("bench", help="benchmark stages, pipeline and Kafka against baselines")
+    size = p.add_mutually_exclusive_group()
+    size.add_argument("--quick", dest="preset", action="store_const", const="quick")
+    size.add_argument("--long", dest="preset", action="store_const", const="long")
+    p.add_argument("--corpus", default=None, help="articles (default: the shared SaudiNewsNet)")
+    p.add_argument("--out", type=Path, default=None, help="output directory (default: bench/)")
+    p.add_argument("--rate", type=float, default=None, help="articles/s of the latency run (50)")
+    p.add_argument("--offline-only", action="store_true", help="no Kafka runs")
+    p.add_argument(
+        "--profile",
+        action="store_true",
+        help="only profile the offline pipeline (pyinstrument; writes OUT/out/profile.*)",
+    )
+    p.set_defaults(func=_cmd_bench, preset="default")
+
+    p = sub.add_parser(
+        "tag", help="tag a CoNLL file (token [gold] per line): writes token gold predicted"
+    )
+    p.add_argument("--conll", required=True, metavar="FILE", help="one document per file")
+    p.add_argument("--model", default=None, help="CRF model (default: the committed one)")
+    p.set_defaults(func=_cmd_tag)
+
+    p = sub.add_parser(
+        "eval-ner", help="precision/recall/F1 per type of 'token gold predicted' files"
+    )
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.set_defaults(func=_cmd_eval_ner)
+
+    p = sub.add_parser("train-ner", help="retrain the NER CRF on AQMAR, or cross-validate it")
+    p.add_argument("--data", default=None, help="CoNLL dir (default: the shared AQMAR train)")
+    p.add_argument("--cv", type=int, default=0, metavar="K", help="K-fold CV by article")
+    p.add_argument(
+        "--out", default=None, help="model file (default: the committed one); with --cv a dir"
+    )
+    p.set_defaults(func=_cmd_train_ner)
+
+    p = sub.add_parser(
+        "eval-dedup",
+        help="score near-duplicate detection against brute-force Jaccard (no Kafka)",
+    )
+    p.add_argument("paths", nargs="+", metavar="PATH", help="inputs, streamed in this order")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=_cmd_eval_dedup)
     return parser
 
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from streams.security import KafkaSecurity
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 GUARANTEES = ("at_least_once", "exactly_once")
@@ -33,6 +35,20 @@ def _int(env: dict[str, str], name: str, default: int, minimum: int = 0) -> int:
     return value
 
 
+
+def _float(env: dict[str, str], name: str, default: float, low: float, high: float) -> float:
+    """A number in ``(low, high]`` from ``env``, else ``default``."""
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number, got {raw!r}") from None
+    if not low < value <= high:
+        raise SettingsError(f"{name} must be > {low:g} and <= {high:g}, got {raw}")
+    return value
+
 @dataclass(frozen=True)
 class Settings:
     """Runtime configuration; build it with :meth:`from_env`."""
@@ -49,6 +65,17 @@ class Settings:
     max_message_bytes: int = 8 * 1024 * 1024
     max_body_chars: int = 1_000_000
     source_timezone: str = "UTC"
+    future_tolerance_seconds: int = 900
+    security: KafkaSecurity = field(default_factory=KafkaSecurity)
+    entity_min_mentions: int = 5
+    entity_min_articles: int = 3
+    entity_topic_cap: int = 2000
+    dedup_threshold: float = 0.8
+    story_threshold: float = 0.4
+    dedup_window_days: float = 7.0
+    dedup_num_perm: int = 64
+    dedup_shingle_size: int = 5
+    dedup_min_words: int = 10
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -75,6 +102,7 @@ class Settings:
             ) from None
         data_dir = env.get("NEWSSTREAMS_DATA_DIR")
         return cls(
+            security=KafkaSecurity.from_env(env),
             bootstrap_servers=env.get("KAFKA_BOOTSTRAP_SERVERS") or cls.bootstrap_servers,
             topic_prefix=prefix,
             partitions=_int(env, "NEWSSTREAMS_PARTITIONS", cls.partitions, 1),
@@ -91,6 +119,26 @@ class Settings:
             ),
             max_body_chars=_int(env, "NEWSSTREAMS_MAX_BODY_CHARS", cls.max_body_chars, 1),
             source_timezone=source_timezone,
+            future_tolerance_seconds=_int(
+                env, "NEWSSTREAMS_FUTURE_TOLERANCE_SECONDS", cls.future_tolerance_seconds, 0
+            ),
+            entity_min_mentions=_int(
+                env, "NEWSSTREAMS_ENTITY_MIN_MENTIONS", cls.entity_min_mentions, 1
+            ),
+            entity_min_articles=_int(
+                env, "NEWSSTREAMS_ENTITY_MIN_ARTICLES", cls.entity_min_articles, 1
+            ),
+            entity_topic_cap=_int(env, "NEWSSTREAMS_ENTITY_TOPIC_CAP", cls.entity_topic_cap, 0),
+            dedup_threshold=_float(env, "NEWSSTREAMS_DEDUP_THRESHOLD", cls.dedup_threshold, 0, 1),
+            story_threshold=_float(env, "NEWSSTREAMS_STORY_THRESHOLD", cls.story_threshold, 0, 1),
+            dedup_window_days=_float(
+                env, "NEWSSTREAMS_DEDUP_WINDOW_DAYS", cls.dedup_window_days, 0, 3650
+            ),
+            dedup_num_perm=_int(env, "NEWSSTREAMS_DEDUP_NUM_PERM", cls.dedup_num_perm, 16),
+            dedup_shingle_size=_int(
+                env, "NEWSSTREAMS_DEDUP_SHINGLE_SIZE", cls.dedup_shingle_size, 1
+            ),
+            dedup_min_words=_int(env, "NEWSSTREAMS_DEDUP_MIN_WORDS", cls.dedup_min_words, 1),
         )
 
     def topic(self, name: str) -> str:

@@ -4,10 +4,30 @@ from __future__ import annotations
 
 import faust
 
+from streams.kafka_io import core_topics, ensure_topics
+
 
 def run_worker(loglevel: str = "info") -> None:
     """Run until SIGINT/SIGTERM; Faust then drains, commits and stops cleanly."""
-    from streams.agents import finish, ingest  # noqa: F401  (registers the agents)
-    from streams.app import app
+    from streams.agents import dedup, finish, ingest  # noqa: F401  (registers the agents)
+    from streams.app import app, settings
 
+    ensure_topics(settings, core_topics(settings))
+    for partitions, names in _consumed_topics(app).items():
+        ensure_topics(settings, sorted(names), partitions=partitions)
     faust.Worker(app, loglevel=loglevel, quiet=True).execute_from_commandline()
+
+
+def _consumed_topics(app: faust.App) -> dict[int | None, set[str]]:
+    """Every topic an agent reads, by the partition count it declares (None:
+    the default; ``articles.signed`` has exactly one).
+
+    Created before Faust starts: a topic Faust declares itself can be missing
+    from the consumer's first metadata, and the agent then does not read it
+    until the next metadata refresh, minutes later (or the broker auto-creates
+    it first, with its default partition count).
+    """
+    topics: dict[int | None, set[str]] = {}
+    for agent in app.agents.values():
+        topics.setdefault(agent.channel.partitions, set()).update(agent.channel.topics)
+    return topics

@@ -1,7 +1,7 @@
-"""Ingest agent: raw bytes → validate → enrich → prepared (or dead letter).
+"""Ingest agent: raw bytes → validate → enrich → sketch → signed (or dead letter).
 
-Re-keys each article by its content hash so that every copy of one text is
-deduplicated on the same partition of the ``content-index`` table.
+Runs on every partition of ``articles.raw``; the sketch (the expensive part
+of dedup) is made here, so the single dedup partition only decides.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from faust import StreamT
 
 from streams.agents.publish import publish
-from streams.app import app, pipeline, prepared_topic, raw_topic
+from streams.app import app, pipeline, raw_topic, signed_topic
 from streams.models import Origin
 from streams.pipeline import Result
 
@@ -26,4 +26,4 @@ async def ingest(stream: StreamT) -> None:
         if isinstance(prepared, Result):
             await publish(prepared)
         else:
-            await prepared_topic.send(key=prepared.key, value=prepared.as_dict())
+            await signed_topic.send(key=prepared.key, value=prepared.as_dict())

@@ -39,6 +39,11 @@ class KbEntity:
     """Where the entity comes from, e.g. ``"cldr"`` or ``"curated"``."""
     aliases: tuple[str, ...] = ()
     """Other names, in any language, matched like the canonical ones."""
+    demonyms: tuple[str, ...] = ()
+    """Adjectives that refer to the entity without naming it (nisba forms
+    such as الروسي/الروسية, "Russian"): matched and linked like names, but
+    kept apart so that NER evaluation can leave them out (annotation
+    guidelines tag the country, not the adjective)."""
 
     def __post_init__(self) -> None:
         if self.type not in ENTITY_TYPES:

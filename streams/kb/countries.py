@@ -46,6 +46,10 @@ _NOT_PLACES = frozenset({"EZ", "QO", "XA", "XB", "ZZ"})
 _ORGANIZATIONS = frozenset({"EU", "UN"})
 _LANGUAGES = ("en", "ar")
 _CURATED_FILE = "country_aliases.json"
+_DEMONYMS_FILE = "demonyms.json"
+# Endings that turn a masculine nisba into feminine, masculine plural (both
+# cases) and feminine plural: الروسي → الروسية، الروسيون، الروسيين، الروسيات.
+_NISBA_ENDINGS = ("", "ة", "ون", "ين", "ات")
 
 
 @cache
@@ -55,6 +59,7 @@ def country_entities() -> tuple[KbEntity, ...]:
     codes = sorted(code for code in names["en"] if _is_place(code))
     variants = {language: _regional_variants(language) for language in _LANGUAGES}
     curated = _curated_aliases(frozenset(codes))
+    demonyms = _demonyms(frozenset(codes))
     entities: list[KbEntity] = []
     slugs: dict[str, str] = {}
     for code in codes:
@@ -74,6 +79,7 @@ def country_entities() -> tuple[KbEntity, ...]:
                 slug=slug,
                 source=SOURCE,
                 aliases=tuple(name for name in dict.fromkeys(extra) if name not in canonical),
+                demonyms=demonyms.get(code, ()),
             )
         )
     return tuple(entities)
@@ -119,6 +125,18 @@ def _curated() -> dict[str, Any]:
         if not item.get("note", "").strip() or not item.get("names"):
             raise ValueError(f"{_CURATED_FILE}: every item needs names and a note: {item}")
     return data
+
+
+def _demonyms(codes: frozenset[str]) -> dict[str, tuple[str, ...]]:
+    """Demonym forms by region code, from ``demonyms.json`` (see its notes)."""
+    text = resources.files(__package__).joinpath(_DEMONYMS_FILE).read_text(encoding="utf-8")
+    found: dict[str, tuple[str, ...]] = {}
+    for item in json.loads(text)["demonyms"]:
+        if item["code"] not in codes:
+            raise ValueError(f"{_DEMONYMS_FILE}: {item['code']!r} is not a KB region code")
+        arabic = ["ال" + stem + ending for stem in item["ar"] for ending in _NISBA_ENDINGS]
+        found[item["code"]] = tuple(dict.fromkeys([*arabic, *item["ar_extra"], *item["en"]]))
+    return found
 
 
 def _curated_aliases(codes: frozenset[str]) -> dict[str, list[str]]:

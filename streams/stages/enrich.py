@@ -1,22 +1,34 @@
 """Enrich stage: clean text and derive the fields every subscriber relies on.
 
 Pure and deterministic: the same raw article and origin always give the
-same record (``ingested_at`` is the raw record's timestamp, not the clock),
-which is what makes re-deliveries byte-identical.
+same record (``ingested_at`` is the raw record's timestamp, not the clock,
+and so is the fallback for a missing ``published_at``), which is what makes
+re-deliveries byte-identical.
+
+Each text is cleaned once and tokenised once; every later step (language,
+stats, stems, keywords) reads the same :class:`~streams.text.terms.Term`
+list, and per-word analysis is cached across articles. The work itself
+lives in ``streams/text/``, one module per concern. Throughput matters
+(goal: 1,000 articles/s on one core), so those modules do their per-word
+passes in C (compiled regexes, ``map`` and ``Counter``) and say so where
+that shapes the code.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
-from functools import cache
+import math
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from streams.models import Origin
-from streams.text.normalize import clean_text, matching_form
+from streams.text import outlets
+from streams.text.dates import published_at, rfc3339_from_ms
+from streams.text.keywords import keywords, load_idf
+from streams.text.language import ARABIC_LANGUAGE, ENGLISH_LANGUAGE, language_of
+from streams.text.normalize import clean_text, matching_form_of_clean
+from streams.text.terms import PUNCTUATION, analyse_text, count_kinds
+from streams.text.tokens import count_sentences
+from streams.text.urls import canonical_url
 
 STAGE = "enrich"
 
@@ -24,100 +36,109 @@ STAGE = "enrich"
 # own (placeholders such as "الكاريكاتير"), so the title joins the hash.
 BODY_ONLY_HASH_MIN_WORDS = 20
 
-_ARABIC_LETTER_RE = re.compile(r"[\u0620-\u064a\u0671-\u06d3\u06fa-\u06ff]")
-_LATIN_LETTER_RE = re.compile(r"[A-Za-z]")
-_WORD_RE = re.compile(r"\w+")
-_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+# Silent reading speed in words per minute: Trauzettel-Klosinski & Dietz,
+# "Standardized assessment of reading performance: the new International
+# Reading Speed Texts IReST", IOVS 2012 (Arabic 138, English 228, mean of
+# the 17 languages 184).
+WORDS_PER_MINUTE = {ARABIC_LANGUAGE: 138, ENGLISH_LANGUAGE: 228}
+WORDS_PER_MINUTE_OTHER = 184
+
+# Read the data files now, so that a broken edit stops the worker at start-up
+# instead of dead-lettering every article.
+outlets.registry()
+load_idf()
 
 
-def enrich(article: dict[str, Any], origin: Origin, *, source_timezone: str) -> dict[str, Any]:
-    """The enriched record (without entities) for a validated raw article."""
+def enrich(
+    article: dict[str, Any],
+    origin: Origin,
+    *,
+    source_timezone: str,
+    future_tolerance_seconds: int,
+) -> dict[str, Any]:
+    """The enriched record (without entities) for a validated raw article.
+
+    ``source_timezone`` is the zone of dates written without an offset;
+    ``future_tolerance_seconds`` how far after ingestion a publication date
+    may lie before it is flagged ``future``.
+    """
     title = clean_text(article["title"])
     body = clean_text(article["body"])
+    title_text = analyse_text(title)
+    body_text = analyse_text(body)
+    title_terms, body_terms = title_text.terms, body_text.terms
+    body_kinds = count_kinds(body_terms)
+    kinds = body_kinds + count_kinds(title_terms)
+    outlet = outlets.outlet(article["source"])
+    declared = article.get("language") or (outlet["language"] if outlet else None)
+    language = language_of(kinds, declared)
+    published = published_at(
+        article.get("published_at"),
+        ingested_ms=origin.timestamp,
+        source_timezone=source_timezone,
+        future_tolerance_seconds=future_tolerance_seconds,
+    )
+    about = keywords(title_terms, body_terms)
+    body_words = len(body_terms) - body_kinds[PUNCTUATION]
     return {
         "id": article["id"],
         "source": article["source"],
+        "outlet": outlet,
         "url": _blank_to_none(article.get("url")),
-        "author": _blank_to_none(article.get("author")),
+        "canonical_url": canonical_url(article.get("url")),
+        "author": _author(article.get("author")),
         "title": title,
         "body": body,
-        "language": detect_language(f"{title}\n{body}", article.get("language")),
-        "published_at": parse_published_at(article.get("published_at"), source_timezone),
-        "ingested_at": _rfc3339_from_ms(origin.timestamp),
-        "content_hash": content_hash(title, body),
+        "language": language,
+        "published_at": published.value,
+        "published_at_status": published.status,
+        "ingested_at": rfc3339_from_ms(origin.timestamp),
+        "content_hash": _hash(title_text.matching_form, body_text.matching_form),
         "stats": {
             "chars": len(body),
-            "words": len(_WORD_RE.findall(body)),
+            "words": body_words,
+            "sentences": count_sentences(body),
             "paragraphs": body.count("\n") + 1 if body else 0,
+            "reading_seconds": reading_seconds(body_words, language),
         },
+        "stems": about.stems,
+        "keywords": about.keywords,
+        "keyphrases": about.keyphrases,
         "entities": [],
         "origin": origin.as_dict(),
     }
 
 
 def content_hash(title: str, body: str) -> str:
-    """SHA-256 of the matching form of the article's content.
+    """SHA-256 of the matching form of the article's content; ``title`` and
+    ``body`` are display forms (:func:`~streams.text.normalize.clean_text`).
 
     A long body identifies an article even when outlets change the
     headline; a short one does not, so then the title is hashed with it.
     """
-    body_form = matching_form(body)
+    return _hash(matching_form_of_clean(title), matching_form_of_clean(body))
+
+
+def _hash(title_form: str, body_form: str) -> str:
+    """:func:`content_hash` from the matching forms."""
     if body_form.count(" ") + 1 >= BODY_ONLY_HASH_MIN_WORDS:
         basis = body_form
     else:
-        basis = f"{matching_form(title)}\n{body_form}"
+        basis = f"{title_form}\n{body_form}"
     return hashlib.sha256(basis.encode("utf-8")).hexdigest()
 
 
-def detect_language(text: str, declared: str | None = None) -> str:
-    """``ar``, ``en`` or ``other`` from the letters' script.
-
-    A declared ``ar``/``en`` wins when the text has letters of that script;
-    otherwise the majority script decides.
-    """
-    arabic = len(_ARABIC_LETTER_RE.findall(text))
-    latin = len(_LATIN_LETTER_RE.findall(text))
-    declared_base = (declared or "").lower()[:2]
-    if declared_base == "ar" and arabic:
-        return "ar"
-    if declared_base == "en" and latin:
-        return "en"
-    if arabic == 0 and latin == 0:
-        return "other"
-    return "ar" if arabic >= latin else "en"
+def reading_seconds(words: int, language: str) -> int:
+    """Silent reading time of ``words`` words in ``language``, rounded up."""
+    rate = WORDS_PER_MINUTE.get(language, WORDS_PER_MINUTE_OTHER)
+    return math.ceil(words * 60 / rate)
 
 
-def parse_published_at(value: Any, source_timezone: str) -> str | None:
-    """RFC 3339 UTC from ISO 8601, RFC 2822, or 'YYYY-MM-DD hh:mm:ss' in the
-    source's time zone; ``None`` when absent or unparseable."""
-    if not isinstance(value, str) or not value.strip():
+def _author(value: Any) -> str | None:
+    """The author line in display form, on one line; ``None`` when blank."""
+    if not isinstance(value, str):
         return None
-    text = value.strip().translate(_DIGITS)
-    parsed: datetime | None
-    try:
-        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        try:
-            parsed = parsedate_to_datetime(text)
-        except (TypeError, ValueError, IndexError):
-            parsed = None
-    if parsed is None:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=_zone(source_timezone))
-    return parsed.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
-@cache
-def _zone(name: str) -> ZoneInfo:
-    return ZoneInfo(name)
-
-
-def _rfc3339_from_ms(timestamp_ms: int | None) -> str:
-    if timestamp_ms is None:
-        timestamp_ms = 0
-    moment = datetime.fromtimestamp(timestamp_ms / 1000, tz=UTC)
-    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return clean_text(value).replace("\n", " ") or None
 
 
 def _blank_to_none(value: Any) -> str | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 
 from camel_tools.utils.dediac import dediac_ar
 from camel_tools.utils.normalize import (
@@ -28,9 +29,9 @@ _INVISIBLE_RE = re.compile(
     "[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f"
     "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb" + _TATWEEL + "]"
 )
-_SPACES_RE = re.compile(r"[^\S\n]+")
-_BLANK_LINES_RE = re.compile(r"\s*\n\s*")
 _NON_WORD_RE = re.compile(r"[\W_]+")
+# The two characters camel-tools' normalize_unicode maps to words before NFKC.
+_CAMEL_CHAR_FIX_RE = re.compile("[\ufdfc\ufdfd]")
 
 
 def clean_text(text: str) -> str:
@@ -45,10 +46,12 @@ def clean_text(text: str) -> str:
         text = _TAG_RE.sub(" ", text)
     if "&" in text:
         text = html.unescape(text)
-    text = normalize_unicode(text)
+    text = _normalize_unicode(text)
     text = _INVISIBLE_RE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-    text = _SPACES_RE.sub(" ", text)
-    return _BLANK_LINES_RE.sub("\n", text).strip()
+    # Whitespace runs to one space, spaces around line breaks and blank lines
+    # dropped: str.split() does this in C, where a regex was 40 % of the time.
+    lines = (" ".join(line.split()) for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
 
 
 def matching_form(text: str) -> str:
@@ -56,15 +59,58 @@ def matching_form(text: str) -> str:
     with alef, alef maksura and teh marbuta variants folded, Latin casefolded,
     punctuation dropped and whitespace collapsed to single spaces.
     """
-    text = clean_text(text)
-    if _has_arabic(text):
-        text = dediac_ar(text)
-        text = normalize_alef_ar(text)
-        text = normalize_alef_maksura_ar(text)
-        text = normalize_teh_marbuta_ar(text)
-    text = _NON_WORD_RE.sub(" ", text.casefold())
-    return " ".join(text.split())
+    return matching_form_of_clean(clean_text(text))
 
 
-def _has_arabic(text: str) -> bool:
-    return any("\u0600" <= ch <= "\u06ff" or "\ufb50" <= ch <= "\ufeff" for ch in text)
+def matching_form_of_clean(text: str) -> str:
+    """:func:`matching_form` of text that is already in display form.
+
+    For callers that hold the :func:`clean_text` result anyway (enrich), so
+    the text is not cleaned twice.
+    """
+    return " ".join(text.translate(_FOLDED_CHARS).split())
+
+
+def _fold(text: str) -> str:
+    """The character-level steps of the matching form: undiacritise, fold
+    alef, alef maksura and teh marbuta, casefold, punctuation to spaces."""
+    text = dediac_ar(text)
+    text = normalize_alef_ar(text)
+    text = normalize_alef_maksura_ar(text)
+    text = normalize_teh_marbuta_ar(text)
+    return _NON_WORD_RE.sub(" ", text.casefold())
+
+
+class _FoldTable(dict[int, str]):
+    """A ``str.translate`` table giving each character its :func:`_fold`.
+
+    Every step of :func:`_fold` maps each character on its own (camel-tools'
+    functions are character classes and replacements; casefold and the
+    punctuation class are per character), so folding a text is folding its
+    characters. The table computes a character's form with :func:`_fold`
+    itself the first time it meets it; afterwards a whole text folds in one
+    C pass, where the six steps over the text took a third of enrich's time.
+    """
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = _fold(chr(code))
+        return folded
+
+
+_FOLDED_CHARS = _FoldTable()
+
+
+def _normalize_unicode(text: str) -> str:
+    """camel-tools' ``normalize_unicode``, without its cost in the usual case.
+
+    It maps U+FDFC (rial sign) and U+FDFD (basmala ligature) to words with a
+    per-character Python loop, then applies NFKC; that loop was two thirds
+    of enrich's time. Text without those two characters gets exactly the
+    same result from NFKC alone.
+    """
+    if _CAMEL_CHAR_FIX_RE.search(text):
+        return normalize_unicode(text)
+    # No-break space (in 40 % of corpus bodies) sends NFKC down its slow
+    # path; NFKC maps it to a space, and a space never composes, so mapping
+    # it first changes nothing but the speed.
+    return unicodedata.normalize("NFKC", text.replace("\xa0", " "))

@@ -1,0 +1,135 @@
+"""The one place the benchmark calls the pipeline's stages.
+
+Every other module in :mod:`streams.bench` reaches the stages through
+:data:`STAGES`, :data:`PIPELINE`, :func:`new_dedup_store` and
+:func:`dedup_window`, so when a stage's signature changes, this file is the
+only one to update.
+
+Each adapter takes the bench context and its stage's input, and returns the
+next stage's input, or :data:`STOP` when the article leaves the chain here
+(invalid, or a duplicate), exactly as in :class:`streams.pipeline.Pipeline`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from streams.models import Message, Origin, StageError
+from streams.pipeline import Pipeline, Result
+from streams.settings import Settings
+from streams.stages import enrich, route, validate
+from streams.stages.dedup import Store
+from streams.stages.minhash import Sketch
+
+STOP = None
+
+
+def new_dedup_store() -> Store:
+    """The dedup state a fresh worker starts with (the offline mode's dict)."""
+    return {}
+
+
+def dedup_window(ctx: StageContext) -> int:
+    """How many articles the dedup state in ``ctx`` holds (the x axis of the
+    dedup window benchmark)."""
+    return ctx.pipeline.deduplicator.window(ctx.store)
+
+
+@dataclass
+class StageContext:
+    """What the stages need besides the article: settings, the tagger the
+    pipeline built (models load once per process) and the dedup state."""
+
+    settings: Settings
+    pipeline: Pipeline
+    store: Store = field(default_factory=new_dedup_store)
+
+    @classmethod
+    def create(cls, settings: Settings) -> StageContext:
+        return cls(settings, Pipeline(settings))
+
+
+@dataclass(frozen=True)
+class BenchInput:
+    """One raw message as the worker receives it."""
+
+    raw: bytes
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class StageAdapter:
+    """A stage by name, and how to call it on the previous stage's output."""
+
+    name: str
+    call: Callable[[StageContext, Any], Any]
+
+
+def _validate(ctx: StageContext, item: BenchInput) -> tuple[dict[str, Any], Origin] | None:
+    try:
+        article = validate.validate(
+            item.raw,
+            max_message_bytes=ctx.settings.max_message_bytes,
+            max_body_chars=ctx.settings.max_body_chars,
+        )
+    except StageError:
+        return STOP
+    return article, item.origin
+
+
+def _enrich(ctx: StageContext, item: tuple[dict[str, Any], Origin]) -> dict[str, Any] | None:
+    article, origin = item
+    enriched = enrich.enrich(
+        article,
+        origin,
+        source_timezone=ctx.settings.source_timezone,
+        future_tolerance_seconds=ctx.settings.future_tolerance_seconds,
+    )
+    # Pipeline.prepare dead-letters what cleaning left empty
+    return enriched if enriched["title"] or enriched["body"] else STOP
+
+
+def _sketch(ctx: StageContext, article: dict[str, Any]) -> tuple[dict[str, Any], Sketch | None]:
+    return article, ctx.pipeline.deduplicator.sketch(article)
+
+
+def _dedup(ctx: StageContext, item: tuple[dict[str, Any], Sketch | None]) -> dict[str, Any] | None:
+    article, sketch = item
+    decision = ctx.pipeline.deduplicator.decide(article, sketch, ctx.store)
+    return STOP if decision.is_duplicate else {**article, "story_id": decision.story_id}
+
+
+def _tag(ctx: StageContext, article: dict[str, Any]) -> dict[str, Any]:
+    entities = ctx.pipeline.tagger.tag(
+        article["title"], article["body"], topic_prefix=ctx.settings.topic_prefix
+    )
+    return {**article, "entities": entities}
+
+
+def _route(ctx: StageContext, article: dict[str, Any]) -> list[Message]:
+    return route.route(article, ctx.pipeline.enriched_topic)
+
+
+VALIDATE = StageAdapter("validate", _validate)
+ENRICH = StageAdapter("enrich", _enrich)
+SKETCH = StageAdapter("dedup: sketch", _sketch)
+DEDUP = StageAdapter("dedup: decide", _dedup)
+TAG = StageAdapter("tag", _tag)
+ROUTE = StageAdapter("route", _route)
+
+STAGES: tuple[StageAdapter, ...] = (VALIDATE, ENRICH, SKETCH, DEDUP, TAG, ROUTE)
+"""The chain in pipeline order; the offline bench times each over the
+inputs the previous one produced. The dedup stage is two rows because the
+worker splits it: the MinHash sketch runs in parallel with ingest, the
+decision on the single partition that orders all articles."""
+
+
+def _pipeline(ctx: StageContext, item: BenchInput) -> Result:
+    return ctx.pipeline.process(item.raw, item.origin, ctx.store)
+
+
+PIPELINE = StageAdapter("pipeline", _pipeline)
+"""The whole chain as the worker runs it, including what the stages leave to
+the pipeline (output schema check, encoding check, dead-lettering)."""

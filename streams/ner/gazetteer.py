@@ -1,0 +1,267 @@
+"""Longest-match gazetteer over knowledge-base names, with exact offsets.
+
+Generic over :class:`~streams.kb.KbEntity` records: every name of every
+entity is tokenised and reduced to token matching forms
+(:func:`streams.text.normalize.matching_form`) once, when the
+:class:`Gazetteer` is built, into a dict keyed by the first token. Scanning
+a text is then one pass over its word tokens with a dict look-up each, so
+its cost is O(tokens × longest name) however big the KB grows.
+
+Matching rules, and why:
+
+* Tokens compare by matching form, so diacritics and alef/alef-maksura/
+  teh-marbuta variants never prevent a match; Latin case is folded too, then
+  checked by the rule below.
+* On the *first* token of a name the matcher also tries the token without
+  its proclitics (:mod:`streams.ner.clitics`), so لروسيا, بالهند and
+  والهند all match. Names that start with the article ال also match without
+  it (العراق and عراق), but only with no proclitic (فيمن is "in whom", not
+  ف + يمن) and unless a stop phrase says the form is a common word (هند,
+  يمن, كاميرون). Non-first tokens must match as written (والهرسك in البوسنة
+  والهرسك). A first token with tanween is an indefinite noun or adjective
+  (سورياً "a Syrian"), never a name.
+* Latin matches are whole-token and keep the name's capitalisation as a
+  constraint: a capitalised name token needs a capitalised text token, an
+  all-capitals one (US, UK, UN) needs all capitals. So "turkey sandwich" and
+  "chad" are not countries, while "UNITED STATES" in a headline is.
+* A multi-token name may span spaces, hyphens, "&", "/", apostrophes and a
+  full stop (for abbreviations: "U.S.", "St. Lucia"), never a comma, colon,
+  bracket, quote or line break.
+* Longest match wins, left to right: الولايات المتحدة is one mention of the
+  United States, never also a partial match. Stop phrases take part in this
+  like names but emit nothing, so "Latin America" never yields the United
+  States via "America", and an ambiguous word such as عمان (Oman or Amman)
+  is not guessed at. A name that two entities share is treated as a stop
+  phrase for the same reason.
+
+A match covers whole tokens as written, proclitics included ("لروسيا"):
+offsets then point at real words of the text. Punctuation around tokens
+stays outside it: "Ukraine's" gives "Ukraine", "U.S." gives "U.S".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple
+
+from streams.kb import KbEntity
+from streams.ner.clitics import stripped_forms, without_article
+from streams.ner.tokens import WORD_RE
+from streams.text.normalize import clean_text, matching_form
+
+# What may separate two tokens of one name (see the module docstring).
+_JOINER_RE = re.compile(r"[^\S\n]*(?:[-‐‑–&/'’.][^\S\n]*)?")
+# Tanween marks an indefinite noun or adjective (سورياً "a Syrian",
+# بريطانياً "British"); names in the KB never take it.
+_TANWEEN_RE = re.compile("[\u064b-\u064d]")
+
+# Latin case constraints of a name token.
+_ANY_CASE, _CAPITALISED, _ALL_CAPS = 0, 1, 2
+
+# Token infos cached per gazetteer, cleared wholesale when this big (~25 MB);
+# a day of SaudiNewsNet (2,050 articles, 600k tokens) has 77k distinct tokens.
+_CACHE_MAX = 1 << 17
+
+#: Roles a matched name can play: the entity's name, or a demonym/nisba
+#: adjective derived from it (الروسي, Russian), which refers to the entity
+#: without naming it.
+NAME, DEMONYM = "name", "demonym"
+
+
+class Match(NamedTuple):
+    """One gazetteer hit: ``text[start:end]`` names ``entity``."""
+
+    entity: KbEntity
+    start: int
+    end: int
+    role: str
+    first: int
+    """Index of its first token in the word-token list scanned."""
+    last: int
+    """Index of its last token (inclusive)."""
+
+
+class _Pattern(NamedTuple):
+    """A name in the index, minus its first token (the index key)."""
+
+    rest: tuple[str, ...]
+    cases: tuple[int, ...]
+    entity: KbEntity | None  # None: a stop phrase
+    bare: bool  # the name's article was removed to make the key
+    role: str
+
+
+class _Token(NamedTuple):
+    """What a distinct token surface means to this gazetteer."""
+
+    form: str
+    patterns: tuple[_Pattern, ...]  # names it may start, longest first
+
+
+class Gazetteer:
+    """Finds the names of ``entities`` in text; build once, use for every article."""
+
+    def __init__(self, entities: Iterable[KbEntity], stop_phrases: Iterable[str] = ()) -> None:
+        by_key: dict[tuple[str, ...], _Pattern] = {}
+        shared: set[tuple[str, ...]] = set()
+        entities = tuple(entities)
+        for entity in entities:
+            for name in entity.names:
+                _add_name(by_key, shared, name, entity, NAME)
+            for name in entity.demonyms:
+                _add_name(by_key, shared, name, entity, DEMONYM)
+        for phrase in stop_phrases:
+            _add_name(by_key, shared, phrase, None, NAME)
+        index: dict[str, list[_Pattern]] = {}
+        for key, pattern in by_key.items():
+            index.setdefault(key[0], []).append(pattern)
+        self._index = index
+        self._tokens: dict[str, _Token] = {}
+        self.entities = entities
+        self.shared_names: frozenset[tuple[str, ...]] = frozenset(shared)
+        """Matching forms that several entities claim; never tagged."""
+
+    def scan(self, text: str, spans: Sequence[tuple[int, int]] | None = None) -> list[Match]:
+        """Longest matches in ``text``, left to right.
+
+        ``spans`` are the word tokens of ``text`` (computed when omitted).
+        """
+        if spans is None:
+            spans = [match.span() for match in WORD_RE.finditer(text)]
+        surfaces = [text[start:end] for start, end in spans]
+        tokens = self._lookup(surfaces)
+        found = []
+        free = 0  # tokens before this one belong to a match already
+        for i, token in enumerate(tokens):
+            if not token.patterns or i < free:
+                continue
+            for pattern in token.patterns:
+                if _matches(pattern, i, text, spans, surfaces, tokens):
+                    free = i + 1 + len(pattern.rest)
+                    if pattern.entity is not None:
+                        found.append(
+                            Match(
+                                pattern.entity,
+                                spans[i][0],
+                                spans[free - 1][1],
+                                pattern.role,
+                                i,
+                                free - 1,
+                            )
+                        )
+                    break
+        return found
+
+    def _lookup(self, surfaces: Sequence[str]) -> list[_Token]:
+        cache = self._tokens
+        if len(cache) > _CACHE_MAX:
+            cache.clear()
+        missing = [surface for surface in dict.fromkeys(surfaces) if surface not in cache]
+        for surface, form in zip(missing, forms(missing), strict=True):
+            cache[surface] = _Token(form, self._patterns_starting(surface, form))
+        return [cache[surface] for surface in surfaces]
+
+    def _patterns_starting(self, surface: str, form: str) -> tuple[_Pattern, ...]:
+        if _TANWEEN_RE.search(surface):
+            return ()
+        keys = [(form, False), *((key, True) for key in stripped_forms(form))]
+        patterns = [
+            pattern
+            for key, stripped in keys
+            for pattern in self._index.get(key, ())
+            if not (stripped and pattern.bare)
+        ]
+        # Stable: for equal lengths the token as written beats a stripped form.
+        patterns.sort(key=lambda pattern: -len(pattern.rest))
+        return tuple(patterns)
+
+
+def name_forms(name: str) -> list[str]:
+    """Token matching forms of a name as the gazetteer indexes it."""
+    return forms(WORD_RE.findall(clean_text(name)))
+
+
+def forms(surfaces: Sequence[str]) -> list[str]:
+    """Matching forms of tokens, in one :func:`matching_form` call when possible.
+
+    One call over the joined tokens costs a fraction of one call per token.
+    It is exact whenever it yields one form per token: a token starts with a
+    letter or digit, which normalisation keeps, so a token can split into
+    more forms (an unusual mark inside it) but never vanish, and a count
+    that matches means no token split.
+    """
+    if not surfaces:
+        return []
+    joined = matching_form(" ".join(surfaces)).split(" ")
+    if len(joined) == len(surfaces):
+        return joined
+    return [matching_form(surface) for surface in surfaces]
+
+
+def _add_name(
+    by_key: dict[tuple[str, ...], _Pattern],
+    shared: set[tuple[str, ...]],
+    name: str,
+    entity: KbEntity | None,
+    role: str,
+) -> None:
+    surfaces = WORD_RE.findall(clean_text(name))
+    if not surfaces:
+        return
+    name_tokens = forms(surfaces)
+    # Stop phrases block in any case: blocking too much is their purpose.
+    cases = tuple(_case_rule(surface) if entity else _ANY_CASE for surface in surfaces)
+    keys = [(tuple(name_tokens), False)]
+    bare = without_article(name_tokens[0])
+    if bare:
+        keys.append(((bare, *name_tokens[1:]), True))
+    for key, is_bare in keys:
+        old = by_key.get(key)
+        if entity is None or old is None:
+            by_key[key] = _Pattern(key[1:], cases, entity, is_bare, role)
+        elif old.entity is None:
+            continue  # a stop phrase or a shared name stays one
+        elif old.entity.id != entity.id:
+            shared.add(key)
+            by_key[key] = _Pattern(key[1:], cases, None, is_bare, role)
+        else:  # the same entity spelt twice: keep the looser rules, prefer the name role
+            cases = tuple(map(min, old.cases, cases))
+            by_key[key] = old._replace(
+                cases=cases,
+                bare=old.bare and is_bare,
+                role=NAME if NAME in (old.role, role) else role,
+            )
+
+
+def _case_rule(surface: str) -> int:
+    if len(surface) > 1 and surface.isupper():
+        return _ALL_CAPS
+    return _CAPITALISED if surface[0].isupper() else _ANY_CASE
+
+
+def _case_ok(surface: str, rule: int) -> bool:
+    if rule == _ALL_CAPS:
+        return surface.isupper()
+    return rule == _ANY_CASE or surface[0].isupper()
+
+
+def _matches(
+    pattern: _Pattern,
+    i: int,
+    text: str,
+    spans: Sequence[tuple[int, int]],
+    surfaces: Sequence[str],
+    tokens: Sequence[_Token],
+) -> bool:
+    """Whether ``pattern`` matches the tokens from ``i`` (its key already did)."""
+    last = i + len(pattern.rest)
+    if last >= len(tokens):
+        return False
+    for j, form in enumerate(pattern.rest, i + 1):
+        if tokens[j].form != form:
+            return False
+        gap = text[spans[j - 1][1] : spans[j][0]]
+        if gap != " " and not _JOINER_RE.fullmatch(gap):
+            return False
+    return all(_case_ok(surfaces[i + k], rule) for k, rule in enumerate(pattern.cases) if rule)

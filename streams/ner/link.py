@@ -1,0 +1,205 @@
+"""Entity linking within one document: mentions → entities with stable ids.
+
+Rules, and why:
+
+* A gazetteer mention is its KB entity: the KB is curated, so its match
+  rules (:mod:`streams.ner.gazetteer`) already decided.
+* Any other mention gets a *key*: the matching forms of its tokens, with a
+  proclitic removed from the first token when the corpus knows the bare form
+  better than the written one (لبوتين → بوتين, but بايدن stays: ايدن is
+  no word), the article removed (الناتو ≡ ناتو) and عبد compounds joined
+  (عبد العزيز ≡ عبدالعزيز). Mentions with equal keys are one entity, whatever
+  their proclitics, diacritics or hamza spelling.
+* A person mention whose key begins or ends a longer person name in the
+  same document (توكاييف in قاسم جومارت توكاييف, بايدن in جو بايدن)
+  is that person, when only one such name fits. Short forms resolve in
+  either direction of the text: a headline often uses the short form first.
+* An unknown entity's id is ``ner:<type>:<key>``, stable across articles and
+  runs; its slug is the key transliterated (:func:`streams.slug.slugify`,
+  camel-tools' safe Buckwalter map), so equal names give equal topics. Slug
+  collisions between different ids are resolved where topics are granted
+  (:mod:`streams.stages.topic_policy`), which has the state to see them.
+* A one-word unknown entity is kept only if it is a place or organisation
+  rare in the news corpus (:func:`_stands_alone`): otherwise it is a lone
+  given name or a common noun the CRF tagged, never a topic.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from streams.kb import KbEntity
+from streams.ner.clitics import stripped_forms, without_article
+from streams.ner.clusters import RARE_WORD_COUNT, is_common_word, word_infos
+from streams.ner.detect import Span
+from streams.ner.gazetteer import DEMONYM
+from streams.slug import slugify
+
+ENTITY_TYPES = {"PER": "person", "ORG": "organization", "LOC": "location"}
+_ABD = "عبد"
+_DIACRITIC_RE = re.compile("[\u064b-\u065f\u0670]")
+
+
+@dataclass
+class LinkedEntity:
+    """One entity of a document with its mentions (spans), in text order."""
+
+    id: str
+    type: str
+    slug: str
+    kb: KbEntity | None
+    spans: list[Span] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+    """Distinct display names in this document, proclitics removed, in text order."""
+    _displays: list[str | None] = field(default_factory=list)
+
+    def add(self, span: Span, display: str | None) -> None:
+        """A mention, with its display name (None for a demonym)."""
+        self.spans.append(span)
+        self._displays.append(display)
+
+    def finish(self) -> None:
+        """Put spans and names in text order."""
+        pairs = sorted(zip(self.spans, self._displays, strict=True), key=lambda p: p[0][:2])
+        self.spans = [span for span, _ in pairs]
+        self.names = list(dict.fromkeys(d for _, d in pairs if d is not None))
+
+
+def link(spans: Sequence[Span], texts: Sequence[str]) -> list[LinkedEntity]:
+    """Group a document's mention spans into entities, by first mention."""
+    entities: dict[str, LinkedEntity] = {}
+    unknown: list[tuple[Span, tuple[str, ...], int]] = []
+    for span in sorted(spans, key=lambda s: (s.field, s.start)):
+        if span.entity is not None:
+            kb = span.entity
+            entity = entities.setdefault(kb.id, LinkedEntity(kb.id, kb.type, kb.slug, kb))
+            surface = texts[span.field][span.start : span.end]
+            entity.add(span, None if span.role == DEMONYM else _display(surface))
+        else:
+            key, bare = entity_key(span.forms)
+            if key:
+                unknown.append((span, key, bare))
+    labels: dict[tuple[str, ...], Counter[str]] = {}
+    for span, key, _ in unknown:
+        labels.setdefault(key, Counter())[span.label] += 1
+    long_names = _person_names(entities.values(), unknown, labels)
+    resolved = [
+        (span, key, bare, _short_form_target(span, key, long_names)) for span, key, bare in unknown
+    ]
+    for span, key, bare, target in sorted(resolved, key=lambda item: item[3] is not None):
+        if target is None or target not in entities:
+            label = labels[key].most_common(1)[0][0]
+            if len(key) == 1 and not _stands_alone(label, bare):
+                continue
+            entity_type = ENTITY_TYPES[label]
+            target = f"ner:{entity_type}:{' '.join(key)}"
+            if target not in entities:
+                entities[target] = LinkedEntity(target, entity_type, slugify(" ".join(key)), None)
+        surface = texts[span.field][span.start : span.end]
+        entities[target].add(span, _display(surface, span.forms[0], bare))
+    ordered = sorted(entities.values(), key=lambda e: min(s[:2] for s in e.spans))
+    for entity in ordered:
+        entity.finish()
+    return ordered
+
+
+def entity_key(span_forms: Sequence[str]) -> tuple[tuple[str, ...], str]:
+    """The key of an unknown mention's forms, and its first token's bare
+    form (proclitics removed, article kept); see the module docstring."""
+    if not span_forms:
+        return (), ""
+    bare = _preferred_bare(span_forms[0])
+    tokens = [without_article(bare) or bare, *span_forms[1:]]
+    joined: list[str] = []
+    for token in tokens:
+        if joined and joined[-1] == _ABD and token.startswith("ال"):
+            joined[-1] += token
+        else:
+            joined.append(token)
+    return tuple(joined), bare
+
+
+def _preferred_bare(form: str) -> str:
+    """``form`` without proclitics when the corpus knows that form better."""
+    infos = word_infos()
+    written = infos.get(form)
+    best, best_count = form, written.count if written else 0
+    for candidate in stripped_forms(form):
+        info = infos.get(candidate)
+        if info is not None and info.count > 2 * max(best_count, 1):
+            best, best_count = candidate, info.count
+    return best
+
+
+def _person_names(
+    known: Iterable[LinkedEntity],
+    unknown: Sequence[tuple[Span, tuple[str, ...], int]],
+    labels: dict[tuple[str, ...], Counter[str]],
+) -> list[tuple[tuple[str, ...], str]]:
+    """Multi-word person names of the document with the entity id each links to."""
+    names: dict[tuple[str, ...], str] = {}
+    for entity in known:
+        if entity.type == "person":
+            for span in entity.spans:
+                key, _ = entity_key(span.forms)
+                if len(key) > 1:
+                    names.setdefault(key, entity.id)
+    for _, key, _ in unknown:
+        if len(key) > 1 and labels[key].most_common(1)[0][0] == "PER":
+            names.setdefault(key, f"ner:person:{' '.join(key)}")
+    return list(names.items())
+
+
+def _short_form_target(
+    span: Span, key: tuple[str, ...], long_names: Sequence[tuple[tuple[str, ...], str]]
+) -> str | None:
+    """The one longer person name ``key`` is part of, if exactly one entity fits."""
+    if span.label != "PER":
+        return None
+    targets = {
+        target for name, target in long_names if len(name) > len(key) and _contains(name, key)
+    }
+    return targets.pop() if len(targets) == 1 else None
+
+
+def _contains(name: tuple[str, ...], part: tuple[str, ...]) -> bool:
+    """Whether ``part`` begins or ends ``name``, articles ignored (الغامدي ≡
+    غامدي). A middle word is a father's name (محمد بن عبدالعزيز الصفيان),
+    not a way to refer to the person."""
+    name, part = _without_articles(name), _without_articles(part)
+    return name[: len(part)] == part or name[-len(part) :] == part
+
+
+def _without_articles(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(without_article(token) or token for token in tokens)
+
+
+def _stands_alone(label: str, bare: str) -> bool:
+    """Whether a one-word unknown name is an entity by itself.
+
+    A lone given name or surname (فهد, عادل) names no one in particular,
+    and the AQMAR-trained CRF also tags group nouns as persons (المسلمون);
+    a person needs a full name, or a full name in the same article to
+    resolve to. A one-word place or organisation must be rare in the news
+    corpus: frequent ones are common nouns (الساحل, الجزيرة, المملكة).
+    """
+    if label == "PER":
+        return False
+    bare_core = without_article(bare) or bare
+    return not (is_common_word(bare, RARE_WORD_COUNT) or is_common_word(bare_core, RARE_WORD_COUNT))
+
+
+def _display(surface: str, form: str = "", bare: str = "") -> str:
+    """Display name of a mention: the surface without the proclitic letters
+    that ``form`` lost to become ``bare``, when they can be cut at the
+    character level (no diacritics inside); لل restored to ال."""
+    cut = len(form) - len(bare)
+    if form and form != bare and not _DIACRITIC_RE.search(surface[: cut + 2]):
+        if bare.startswith("ال") and form[cut:].startswith("لل"):
+            surface = "ال" + surface[cut + 2 :]
+        else:
+            surface = surface[cut:]
+    return surface

@@ -1,0 +1,94 @@
+"""Sketches and the LSH index behind the dedup stage."""
+
+from __future__ import annotations
+
+import numpy as np
+from datasketch.storage import DictSetStorage
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from streams.stages.minhash import (
+    Sketch,
+    Sketcher,
+    SketchIndex,
+    _CompactBuckets,
+    indexable,
+    jaccard,
+    shingle_hashes,
+)
+
+TEXT = " ".join(f"word{i}" for i in range(40))
+
+
+def test_shingles_are_taken_from_the_matching_form_of_title_and_body():
+    plain = shingle_hashes("وزير الخارجية", "يلتقي نظيره الروسي في موسكو اليوم لبحث الأزمة", 5, 10)
+    marked = shingle_hashes(
+        "وَزِيرُ الخارجيّة!", "يلتقي نظيرهُ الروسي، في موسكو اليوم لبحث الازمة", 5, 10
+    )
+    assert plain is not None and np.array_equal(plain, marked)
+    assert plain.dtype == np.uint32 and np.all(np.diff(plain.astype(np.int64)) > 0)
+    assert plain.size == 10 - 5 + 1  # ten words
+
+
+def test_texts_below_min_words_have_no_shingles():
+    assert shingle_hashes("كاريكاتير", "الكاريكاتير", 5, 10) is None
+    assert shingle_hashes("one two three four", "five six seven eight nine", 5, 10) is None
+    assert shingle_hashes("one two three four", "five six seven eight nine ten", 5, 10).size == 6
+
+
+@given(
+    st.sets(st.integers(0, 2**32 - 1), min_size=1, max_size=60),
+    st.sets(st.integers(0, 2**32 - 1), min_size=1, max_size=60),
+)
+def test_jaccard_is_exact(a, b):
+    left = np.array(sorted(a), dtype=np.uint32)
+    right = np.array(sorted(b), dtype=np.uint32)
+    assert jaccard(left, right) == len(a & b) / len(a | b)
+
+
+def test_sketch_survives_the_wire():
+    sketch = Sketcher(num_perm=64, shingle_size=5, min_words=10).sketch("title", TEXT)
+    assert sketch is not None and sketch.signature.size == 64
+    again = Sketch.from_dict(sketch.as_dict())
+    assert np.array_equal(again.shingles, sketch.shingles)
+    assert np.array_equal(again.signature, sketch.signature)
+
+
+def test_index_finds_similar_sketches_and_forgets_removed_ones():
+    sketcher = Sketcher(num_perm=64, shingle_size=5, min_words=10)
+    index = SketchIndex(64, threshold=0.4)
+    assert index.bands == (21, 3)
+    original = sketcher.sketch("", TEXT)
+    copy = sketcher.sketch("", TEXT.replace("word20", "changed"))
+    other = sketcher.sketch("", " ".join(f"other{i}" for i in range(40)))
+    for key, sketch in (("original", original), ("copy", copy), ("other", other)):
+        index.add(key, indexable(sketch.signature))
+    assert set(index.candidates(indexable(original.signature))) == {"original", "copy"}
+    index.remove("copy")
+    index.remove("never-added")
+    assert index.candidates(indexable(copy.signature)) == ["original"]
+    assert len(index) == 2 and "copy" not in index
+
+
+@settings(max_examples=200)
+@given(
+    st.lists(
+        st.tuples(st.booleans(), st.sampled_from("abc"), st.sampled_from(["x", "y", "z"])),
+        max_size=40,
+    )
+)
+def test_compact_buckets_behave_like_datasketch_dict_storage(operations):
+    compact, reference = _CompactBuckets(), DictSetStorage({})
+    for insert, bucket, key in operations:
+        for storage in (compact, reference):
+            if insert:
+                storage.insert(bucket, key)
+            elif key in storage.get(bucket):
+                storage.remove_val(bucket, key)
+                if not storage.get(bucket):
+                    storage.remove(bucket)
+        assert {b: set(compact.get(b)) for b in compact} == {
+            b: set(reference.get(b)) for b in reference
+        }
+    assert compact.size() == reference.size()
+    assert compact.itemcounts() == reference.itemcounts()

@@ -1,0 +1,87 @@
+"""The CRF: our cached-emission Viterbi gives crfsuite's labelling; the committed model loads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pycrfsuite
+import pytest
+
+from streams.kb import KbEntity
+from streams.ner.conll import Sentence
+from streams.ner.crf import CrfModel
+from streams.ner.detect import MODEL_PATH, get_detector
+from streams.ner.features import FeatureExtractor
+from streams.ner.train import train
+
+CAIRO = KbEntity("t:cairo", "location", "Cairo", "القاهرة", "cairo", "test")
+TRAINING = [
+    Sentence(
+        ["زار", "الرئيس", "محمد", "علي", "مدينة", "القاهرة", "."],
+        ["O", "O", "B-PER", "I-PER", "O", "B-LOC", "O"],
+    ),
+    Sentence(
+        ["قال", "الوزير", "أحمد", "إن", "وزارة", "الصحة", "تعمل", "."],
+        ["O", "O", "B-PER", "O", "B-ORG", "I-ORG", "O", "O"],
+    ),
+    Sentence(["وصل", "خالد", "إلى", "القاهرة", "أمس"], ["O", "B-PER", "O", "B-LOC", "O"]),
+    Sentence(["أعلنت", "شركة", "أرامكو", "نتائجها"], ["O", "B-ORG", "I-ORG", "O"]),
+    Sentence(["Obama", "visited", "Cairo", "."], ["B-PER", "O", "B-LOC", "O"]),
+] * 3
+UNSEEN = [
+    ["التقى", "الرئيس", "سعيد", "بوزير", "الخارجية", "في", "القاهرة"],
+    ["قالت", "وزارة", "الداخلية", "إن", "خالد", "غادر", "."],
+    ["كلمة"],
+    ["Merkel", "met", "Obama", "in", "Cairo"],
+]
+
+
+@pytest.fixture(scope="module")
+def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, FeatureExtractor]:
+    path = tmp_path_factory.mktemp("crf") / "tiny.crfsuite"
+    extractor = FeatureExtractor([CAIRO])
+    train(TRAINING, path, extractor)
+    return path, extractor
+
+
+def test_viterbi_over_cached_emissions_equals_crfsuite(
+    tiny_model: tuple[Path, FeatureExtractor],
+) -> None:
+    path, extractor = tiny_model
+    reference = pycrfsuite.Tagger()
+    reference.open(str(path))
+    expected = [reference.tag(extractor.sentence(tokens)) for tokens in UNSEEN]
+    model = CrfModel(path, extractor)
+    assert model.tag(UNSEEN) == expected
+    assert model.tag(UNSEEN) == expected  # warm cache, same answer
+    assert model.tag([]) == []
+    assert model.tag([[]]) == [[]]
+
+
+def test_it_learned_something(tiny_model: tuple[Path, FeatureExtractor]) -> None:
+    path, extractor = tiny_model
+    (labels,) = CrfModel(path, extractor).tag([TRAINING[0].tokens])
+    assert labels == TRAINING[0].gold
+
+
+def test_features_are_per_type_and_windowed() -> None:
+    extractor = FeatureExtractor([CAIRO])
+    (own,) = extractor.own(["بالقاهرة"])
+    assert "w=بالقاهره" in own
+    assert "c=القاهره" in own and "c=قاهره" in own  # proclitic and article stripped
+    assert "g=LOC-B" in own  # gazetteer membership through the stripped form
+    (trigger,) = extractor.own(["والرئيس"])
+    assert "t=PER" in trigger
+    rows = extractor.sentence(["الرئيس", "محمد"])
+    assert "-1:w=الرئيس" in rows[1] and "-1:t=PER" in rows[1]
+    assert "-1:pad" in rows[0] and "2:pad" in rows[1]
+    (punct,) = extractor.own(["،"])
+    assert punct == ("pu", "w=،")
+
+
+def test_committed_model_is_small_and_loads_offline() -> None:
+    assert MODEL_PATH.stat().st_size < 5 * 1024 * 1024
+    detector = get_detector()
+    assert detector.model is not None
+    assert set(detector.model.labels) == {"O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-ORG", "I-ORG"}
+    assert get_detector() is detector  # loaded once per process
