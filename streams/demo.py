@@ -12,6 +12,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import orjson
@@ -84,6 +85,19 @@ def stop_worker_process(worker: subprocess.Popen, timeout: float = WORKER_STOP_T
     return worker.returncode
 
 
+def _wait_for_entity_topics(
+    settings: Settings, topics: set[str], timeout: float = 60.0
+) -> dict[str, int]:
+    """Message counts once every topic in ``topics`` holds a record (the worker
+    may publish an article's entity-topic records after its enriched record)."""
+    deadline = time.monotonic() + timeout
+    counts = topic_counts(settings)
+    while any(counts.get(t, 0) == 0 for t in topics) and time.monotonic() < deadline:
+        time.sleep(0.5)
+        counts = topic_counts(settings)
+    return counts
+
+
 def _print_outcomes(settings: Settings, by_topic: dict[str, dict[str, dict]]) -> None:
     for topic, records in by_topic.items():
         print(f"{topic}: {len(records)}")
@@ -95,7 +109,7 @@ def _print_outcomes(settings: Settings, by_topic: dict[str, dict[str, dict]]) ->
     if not mentions:
         print("no entity topics for these articles")
         return
-    counts = topic_counts(settings)
+    counts = _wait_for_entity_topics(settings, set(mentions))
     print(f"\nentity topics for the seed articles ({len(mentions)}), with message counts:")
     for topic in sorted(mentions):
         print(f"{counts.get(topic, 0):8d}  {topic}")

@@ -11,7 +11,7 @@ import pytest
 
 from streams import schemas
 from streams.ids import article_id
-from streams.kafka_io import produce, read_all
+from streams.kafka_io import TopicNotFound, produce, read_all
 from streams.offline import process_files
 from streams.outcomes import OutcomeWatcher
 from streams.pipeline import decode_original
@@ -39,6 +39,20 @@ def _all_outcomes(settings) -> dict[str, list[dict]]:
     }
 
 
+def _records_of(settings, topic: str, timeout: float = 60.0) -> list[dict]:
+    """The records of an entity topic, waiting for the worker to create and fill it
+    (entity-topic records may land after the article's enriched record)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            records = read_all(settings, topic)
+        except TopicNotFound:
+            records = []
+        if records or time.monotonic() > deadline:
+            return records
+        time.sleep(0.5)
+
+
 def _distinct_ids(records: list[dict]) -> set[str]:
     return {r["key"] for r in records}
 
@@ -51,7 +65,7 @@ def test_seed_reaches_its_entity_topics(settings, worker):
     (article,) = outcomes.by_topic[settings.topic("articles.enriched")].values()
     assert schemas.errors(schemas.ENRICHED, article) == []
     for slug in ("russia", "ukraine", "kazakhstan"):
-        records = read_all(settings, settings.topic(f"entity.location.{slug}"))
+        records = _records_of(settings, settings.topic(f"entity.location.{slug}"))
         assert [r["key"] for r in records] == report.ids
         assert records[0]["value"]["article"]["id"] == article["id"]
         assert schemas.errors(schemas.ENTITY_MESSAGE, records[0]["value"]) == []
