@@ -69,7 +69,15 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def settings(bootstrap: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
+def guarantee() -> str:
+    """Processing guarantee of the test's worker; parametrize a test to change it."""
+    return "at_least_once"
+
+
+@pytest.fixture
+def settings(
+    bootstrap: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, guarantee: str
+) -> Iterator[Settings]:
     """Settings isolated to this test: own topic prefix, app id and data dir."""
     run = uuid.uuid4().hex[:10]
     env = {
@@ -79,6 +87,7 @@ def settings(bootstrap: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
         "NEWSSTREAMS_DATA_DIR": str(tmp_path / "worker-data"),
         "NEWSSTREAMS_WEB_PORT": str(free_port()),
         "NEWSSTREAMS_PARTITIONS": "4",
+        "NEWSSTREAMS_PROCESSING_GUARANTEE": guarantee,
     }
     for name, value in env.items():  # the worker child process reads them too
         monkeypatch.setenv(name, value)

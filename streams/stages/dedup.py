@@ -42,9 +42,10 @@ offline it is a dict), ``str`` keys and ``bytes`` values, by prefix:
     url:<blake2b>   id of the latest entry with this canonical URL
     clock           next arrival number, oldest live arrival, stream clock
 
-Entries are written before the clock, so a crash that loses the tail of a
-step's writes leaves either the old state or an entry the re-delivery
-replays (and the clock is caught up then). The LSH index is derived: built
+Each step writes its entry last but the clock, so a crash that loses the
+tail of a step's writes leaves either a step the re-delivery redoes
+identically (a pointer to a missing entry is ignored) or an entry it
+replays, catching the clock up. The LSH index is derived: built
 from the entries when the stage first meets a store and rebuilt whenever
 the store's clock is not where the index left it (a restart, a recovery
 from the changelog, a rebalance that moved the partition away and back).

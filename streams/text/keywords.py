@@ -155,15 +155,17 @@ def _written_forms(stems: list[str], fields: tuple[_Field, _Field]) -> dict[str,
     """Each of ``stems``' most frequent written form (the first one on a tie).
 
     ``compress`` picks the occurrences of those stems in C, so Python only
-    sees the few (stem, written form) pairs that matter.
+    sees the few distinct terms that matter.
     """
     wanted = set(stems)
-    pairs: Counter[tuple[str, str]] = Counter()
+    found: Counter[Term] = Counter()
     for field_stems, words in fields:
-        found = zip(field_stems, map(_DISPLAY, words), strict=True)
-        pairs.update(compress(found, map(wanted.__contains__, field_stems)))
+        found.update(compress(words, map(wanted.__contains__, field_stems)))
+    forms: Counter[tuple[str, str]] = Counter()
+    for word, n in found.items():
+        forms[word.stem, word.display] += n  # spellings with diacritics share a form
     best: dict[str, tuple[int, str]] = {}
-    for (stem, written), n in pairs.items():
+    for (stem, written), n in forms.items():
         if n > best.get(stem, (0, ""))[0]:
             best[stem] = (n, written)
     return {stem: written for stem, (_, written) in best.items()}
@@ -193,11 +195,8 @@ def _keyphrases(
     for size in range(2, MAX_PHRASE_WORDS + 1):
         title_counts, counts = (Counter(_substrings(text, size)) for text in compact)
         counts.update(title_counts)
-        frequent = {
-            key: n
-            for key, n in counts.items()
-            if n >= MIN_PHRASE_OCCURRENCES and _SEPARATOR not in key
-        }
+        recurrent = compress(counts, map(ge, counts.values(), repeat(MIN_PHRASE_OCCURRENCES)))
+        frequent = {key: counts[key] for key in recurrent if _SEPARATOR not in key}
         if not frequent:  # no phrase of this size recurs, so no longer one does
             break
         found.update(frequent)
