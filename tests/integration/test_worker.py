@@ -167,37 +167,3 @@ def test_corpus_day_every_article_has_exactly_one_outcome(settings, worker, corp
     for name, records in topics.items():
         schema = OUTPUT_SCHEMAS[name]
         assert all(schemas.errors(schema, r["value"]) == [] for r in records), name
-
-
-@pytest.mark.corpus
-def test_kill9_mid_stream_loses_nothing(settings, worker, corpus_day):
-    report = produce(settings, iter_records([corpus_day]), progress=False)
-    for _ in range(240):  # let it get well into the stream before the crash
-        done_at_kill = len(read_all(settings, settings.topic("articles.enriched")))
-        if done_at_kill > 200:
-            break
-        time.sleep(0.25)
-    worker.kill9()
-    assert 200 < done_at_kill < len(set(report.ids)), "the kill must land mid-stream"
-    worker.start()
-    watcher_deadline = time.monotonic() + 600
-    wanted = set(report.ids)
-    while time.monotonic() < watcher_deadline:
-        topics = _all_outcomes(settings)
-        seen = set().union(*(_distinct_ids(records) for records in topics.values()))
-        if wanted <= seen:
-            break
-        time.sleep(2)
-    assert wanted <= seen, worker.log()
-    ids = {name: _distinct_ids(records) for name, records in topics.items()}
-    assert sum(len(v) for v in ids.values()) == len(wanted)  # each id in exactly one topic
-    by_key: dict[tuple[str, str], set[bytes]] = {}
-    for name, records in topics.items():
-        for record in records:
-            by_key.setdefault((name, record["key"]), set()).add(orjson.dumps(record["value"]))
-    assert all(len(values) == 1 for values in by_key.values())  # re-emits are identical
-    emitted = sum(len(records) for records in topics.values())
-    print(
-        f"kill -9 after {done_at_kill} enriched: {len(wanted)} articles, 0 lost, "
-        f"{emitted - len(wanted)} outcome records re-emitted (identical)"
-    )
