@@ -67,7 +67,6 @@ def _settle_and_check(
     return outcomes
 
 
-@pytest.mark.parametrize("guarantee", ["at_least_once", "exactly_once"])
 def test_kill9_three_times_in_one_replay(settings, worker, replay):
     ids, watcher = replay
     rng = random.Random(9)
@@ -104,7 +103,6 @@ def test_second_worker_joins_then_first_is_killed(settings, worker, replay):
         second.stop()
 
 
-@pytest.mark.parametrize("guarantee", ["at_least_once", "exactly_once"])
 def test_sigterm_drains_and_commits(settings, worker, replay):
     ids, watcher = replay
     _progress(watcher, len(ids) // 3, worker.alive)
