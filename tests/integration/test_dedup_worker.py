@@ -99,6 +99,11 @@ def _signed_fully_committed(settings) -> bool:
         consumer.close()
 
 
+def _ready_count(worker) -> int:
+    """How many times the worker's processes (one log) said they were ready."""
+    return worker.log_path.read_text(errors="replace").count("[^Worker]: Ready")
+
+
 def _check_pairs(settings, outcomes, pairs) -> None:
     dead = outcomes.by_topic[settings.topic("articles.deadletter")]
     assert not dead, [(d["stage"], d["error"]) for d in dead.values()][:3]
@@ -150,6 +155,11 @@ def test_kill9_between_original_and_copy_keeps_the_window(settings, worker):
     _wait(lambda: _signed_fully_committed(settings), 60, "the dedup agent's commit")
     worker.kill9()
     worker.start()
+    # Produce once the restarted worker is ready: a raw record produced while
+    # a restarted worker rejoins its group is sometimes committed unprocessed
+    # (a Faust issue, reproduced without the dedup agent); that loss is not
+    # what this test is about.
+    _wait(lambda: _ready_count(worker) == 2, OUTCOME_TIMEOUT, "the restarted worker")
     second = produce(settings, _records([copy for _, copy in pairs]), progress=False)
     outcomes = watcher.wait_for(second.ids, OUTCOME_TIMEOUT, worker.alive)
     assert outcomes.ids() == set(first.ids) | set(second.ids), worker.log()
