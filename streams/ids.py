@@ -21,10 +21,16 @@ def article_id(raw: Mapping[str, Any]) -> str:
     given = raw.get("id")
     if isinstance(given, str) and given.strip():
         return given.strip()
-    source = str(raw.get("source") or "")
+    source = _text(raw.get("source"))
     url = raw.get("url")
     if isinstance(url, str) and url.strip():
         basis = f"{source}\x1f{url.strip()}"
     else:
-        basis = f"{source}\x1f{raw.get('title') or ''}\x1f{raw.get('body') or ''}"
+        basis = f"{source}\x1f{_text(raw.get('title'))}\x1f{_text(raw.get('body'))}"
     return ID_PREFIX + hashlib.sha256(basis.encode("utf-8", "surrogatepass")).hexdigest()[:20]
+
+
+def _text(value: Any) -> str:
+    """Strings as they are; anything else (wrong types, deeply nested JSON whose
+    repr would recurse without end) contributes nothing to the id."""
+    return value if isinstance(value, str) else ""
