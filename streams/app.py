@@ -31,7 +31,6 @@ import faust
 from streams import codec
 from streams.pipeline import Pipeline
 from streams.settings import Settings
-from streams.stages.dedup import DedupConfig
 
 codec.register()
 
@@ -73,18 +72,18 @@ enriched_topic = app.topic(settings.topic("articles.enriched"))
 duplicates_topic = app.topic(settings.topic("articles.duplicates"))
 deadletter_topic = app.topic(settings.topic("articles.deadletter"))
 
+pipeline = Pipeline(settings)
+
 # The dedup stage keeps its own binary entries (str keys, bytes values). The
 # table's name carries the sketch format: state made with other shingles or
 # permutations cannot be compared, so changing them starts an empty window
 # instead of mixing the two.
 dedup_table = app.Table(
-    settings.topic(f"dedup-{DedupConfig.from_settings(settings).sketch_format}"),
+    settings.topic(f"dedup-{pipeline.deduplicator.config.sketch_format}"),
     partitions=1,
     key_type=str,
     value_type=bytes,  # Faust stores bytes raw
 )
-
-pipeline = Pipeline(settings)
 
 _output_topics: dict[str, Any] = {
     topic.get_topic_name(): topic for topic in (enriched_topic, duplicates_topic, deadletter_topic)

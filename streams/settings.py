@@ -35,7 +35,6 @@ def _int(env: dict[str, str], name: str, default: int, minimum: int = 0) -> int:
     return value
 
 
-
 def _float(env: dict[str, str], name: str, default: float, low: float, high: float) -> float:
     """A number in ``(low, high]`` from ``env``, else ``default``."""
     raw = env.get(name)
@@ -48,6 +47,7 @@ def _float(env: dict[str, str], name: str, default: float, low: float, high: flo
     if not low < value <= high:
         raise SettingsError(f"{name} must be > {low:g} and <= {high:g}, got {raw}")
     return value
+
 
 @dataclass(frozen=True)
 class Settings:
