@@ -47,6 +47,7 @@ from kafka import KafkaConsumer, TopicPartition
 from kafka.admin import KafkaAdminClient
 
 from streams.bench import baselines, procfs
+from streams.bench.paths import repo_relative
 from streams.bench.stats import distribution, sustained_rate
 from streams.demo import start_worker_process, stop_worker_process
 from streams.kafka_io import ensure_topics, message_key
@@ -321,7 +322,7 @@ def _run(
         "phase": phase,
         **measured,
         "cpu": cpu,
-        "logs": [str(path) for path in watch.logs],
+        "logs": [repo_relative(path) for path in watch.logs],
     }
 
 

@@ -31,6 +31,7 @@ from streams.bench.offline import (
     bench_offline,
     profile_pipeline,
 )
+from streams.bench.paths import repo_relative
 from streams.bench.report import goals, write_outputs
 from streams.settings import PROJECT_ROOT, Settings
 
@@ -189,7 +190,7 @@ def _meta(options: BenchOptions) -> dict[str, Any]:
         "cpus": os.cpu_count(),
         "load_average": os.getloadavg()[0],
         "python": platform.python_version(),
-        "corpus": str(options.corpus),
+        "corpus": repo_relative(options.corpus),
         "options": {
             name: getattr(options, name)
             for name in (
