@@ -2,21 +2,21 @@
 
     articles.raw ──ingest──► articles.signed (internal, ONE partition)
                      └─────► articles.deadletter
-    articles.signed ──dedup──► articles.unique (internal)
-                        ├────► articles.duplicates
+    articles.signed ──dedup──► articles.duplicates
+                        ├────► articles.enriched + entity.<type>.<slug>
+                        ├────► entities.registry (compacted)
                         └────► articles.deadletter
-    articles.unique ──finish──► articles.enriched + entity.<type>.<slug>
-                         └────► articles.deadletter
     table dedup-<format> (changelog-backed, one partition): the dedup window
+    table topic-policy   (changelog-backed, one partition): entity counts, topics
 
 Internal topics are keyed by article id. ``articles.signed`` has a single
-partition on purpose: "duplicate of the first seen" needs one order over all
-articles, and an article and its near-copy share no key that could put them
-on the same partition. So ingest (validate, enrich, MinHash sketch) and
-finish (tag, route) run in parallel on every partition, and only the dedup
-decision (an LSH lookup and a few exact Jaccards, ~0.3 ms) is sequential,
-on whichever worker holds that partition; its table moves and is recovered
-with it.
+partition on purpose: "duplicate of the first seen" and "the Nth mention
+earns a topic" need one order over all articles, and an article and its
+near-copy share no key that could put them on the same partition. So ingest
+(validate, enrich, tag, MinHash sketch: the expensive part) runs in parallel
+on every partition, and only the dedup decision (an LSH lookup and a few
+exact Jaccards), the topic policy and routing are sequential, on whichever
+worker holds that partition; its tables move and are recovered with it.
 
 Agents live in ``streams/agents/`` and only wire the stages in
 :mod:`streams.pipeline` to these topics and tables.
@@ -31,6 +31,7 @@ import faust
 from streams import codec
 from streams.pipeline import Pipeline
 from streams.settings import Settings
+from streams.stages.topic_policy import REGISTRY_TOPIC
 
 codec.register()
 
@@ -67,10 +68,12 @@ raw_topic = app.topic(
     settings.topic("articles.raw"), key_type=bytes, value_type=bytes, value_serializer="raw"
 )
 signed_topic = app.topic(settings.topic("articles.signed"), internal=True, partitions=1)
-unique_topic = app.topic(settings.topic("articles.unique"), internal=True)
 enriched_topic = app.topic(settings.topic("articles.enriched"))
 duplicates_topic = app.topic(settings.topic("articles.duplicates"))
 deadletter_topic = app.topic(settings.topic("articles.deadletter"))
+registry_topic = app.topic(
+    settings.topic(REGISTRY_TOPIC), partitions=settings.partitions, compacting=True
+)
 
 pipeline = Pipeline(settings)
 
@@ -84,9 +87,12 @@ dedup_table = app.Table(
     key_type=str,
     value_type=bytes,  # Faust stores bytes raw
 )
+# Entity counts, granted topics and slug owners (see streams.stages.topic_policy).
+policy_table = app.Table(settings.topic("topic-policy"), partitions=1, key_type=str)
 
 _output_topics: dict[str, Any] = {
-    topic.get_topic_name(): topic for topic in (enriched_topic, duplicates_topic, deadletter_topic)
+    topic.get_topic_name(): topic
+    for topic in (enriched_topic, duplicates_topic, deadletter_topic, registry_topic)
 }
 
 

@@ -378,6 +378,21 @@ def topic_counts(settings: Settings, pattern: str = r"entity\..*") -> dict[str, 
     return counts
 
 
+def describe_group(admin: KafkaAdminClient, group_id: str) -> dict[str, Any] | None:
+    """The group's description, or None while its coordinator is not ready.
+
+    A group's coordinator moves or is still loading after a broker restart or
+    right after ``__consumer_offsets`` is created; callers that wait for a
+    group to form poll again instead of failing on that transient answer.
+    """
+    try:
+        return admin.describe_groups([group_id])[group_id]
+    except KafkaError as error:
+        if getattr(error, "retriable", False):
+            return None
+        raise
+
+
 def read_all(settings: Settings, topic: str, *, timeout: float = 10.0) -> list[dict[str, Any]]:
     """Every committed message in ``topic`` (full name) up to its end when called.
 

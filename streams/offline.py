@@ -2,7 +2,9 @@
 
 Writes what the worker would publish, one JSON line per message:
 ``enriched.jsonl``, ``duplicates.jsonl``, ``deadletter.jsonl`` and
-``entities/<topic>.jsonl``. Dedup state is a plain dict, so the run is
+``entities/<topic>.jsonl``, and ``registry.jsonl``: the latest
+``entities.registry`` record per entity, which is what the compacted topic
+converges to. Dedup and topic-policy state is a plain dict, so the run is
 equivalent to a single worker reading the files in order.
 """
 
@@ -46,6 +48,7 @@ def process_files(
     paths = [Path(p) for p in paths]
     pipeline = Pipeline(settings)
     store: dict[str, object] = {}
+    registry: dict[str, object] = {}
     outcomes: Counter[str] = Counter(
         {OUTCOME_ENRICHED: 0, OUTCOME_DUPLICATE: 0, OUTCOME_DEADLETTER: 0}
     )
@@ -72,6 +75,9 @@ def process_files(
             result = pipeline.process(record.value, origin, store)
             outcomes[result.outcome] += 1
             for message in result.messages:
+                if message.topic == pipeline.registry_topic:
+                    registry[message.key] = message.value
+                    continue
                 sink = sinks.get(message.topic)
                 if sink is None:
                     entity_topics[message.topic] += 1
@@ -82,6 +88,9 @@ def process_files(
                 elif message.topic in entity_topics:
                     entity_topics[message.topic] += 1
                 sink.write(orjson.dumps({"key": message.key, "value": message.value}) + b"\n")
+    with open(out_dir / "registry.jsonl", "wb") as sink:
+        for key, value in sorted(registry.items()):
+            sink.write(orjson.dumps({"key": key, "value": value}) + b"\n")
     return OfflineReport(outcomes, entity_topics)
 
 

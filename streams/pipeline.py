@@ -1,16 +1,16 @@
 """The stages chained as plain calls, shared by the Faust agents and the
 offline mode (``newsstreams process``) so the two can never drift.
 
-The chain is cut in three because dedup must see every article in one
-order, while everything else can run in parallel:
+The chain is cut in two because dedup and the topic policy must see every
+article in one order, while the expensive stages can run in parallel:
 
-* :meth:`Pipeline.prepare` (validate → enrich → sketch) runs where the raw
-  message lands and yields either a dead letter or a *prepared* record
-  carrying the article's dedup sketch;
-* :meth:`Pipeline.dedup` runs where the dedup state lives (one partition)
-  and yields the duplicate notice, or the article with its ``story_id``;
-* :meth:`Pipeline.finish` (tag → route) runs anywhere again and yields the
-  messages to publish.
+* :meth:`Pipeline.prepare` (validate → enrich → tag → sketch) runs where the
+  raw message lands and yields either a dead letter or a *prepared* record
+  carrying the article's entities and dedup sketch;
+* :meth:`Pipeline.dedup` then :meth:`Pipeline.finish` (topic policy → route)
+  run where the state lives (one partition, in order) and yield the
+  duplicate notice, or the enriched article, its entity-topic messages and
+  its ``entities.registry`` records.
 
 Each catches every exception from a stage and turns it into a dead letter,
 so one bad article can never stop the worker.
@@ -39,6 +39,7 @@ from streams.stages import dedup as dedup_stage
 from streams.stages import enrich as enrich_stage
 from streams.stages import route as route_stage
 from streams.stages import tag as tag_stage
+from streams.stages import topic_policy
 from streams.stages import validate as validate_stage
 from streams.stages.dedup import DedupConfig, Deduplicator, Store
 from streams.stages.minhash import Sketch
@@ -46,8 +47,9 @@ from streams.stages.minhash import Sketch
 
 @dataclass(frozen=True)
 class Prepared:
-    """A validated, enriched article on its way to dedup (with its sketch) or,
-    after dedup, to tag and route (with its ``story_id``, without the sketch).
+    """A validated, enriched, tagged article on its way to dedup (with its
+    sketch) or, after dedup, to the topic policy and route (with its
+    ``story_id``, without the sketch).
 
     It carries the raw text so that a failure in a later stage can still
     dead-letter the exact original bytes (validated input is UTF-8, so the
@@ -83,7 +85,8 @@ class Result:
 
 
 class Pipeline:
-    """validate → enrich → dedup → tag → route, configured once per process.
+    """validate → enrich → tag → dedup → topic policy → route, configured
+    once per process.
 
     ``deduplicator`` keeps the LSH index of the last dedup store it was given.
     """
@@ -93,11 +96,14 @@ class Pipeline:
         self.enriched_topic = settings.topic("articles.enriched")
         self.duplicates_topic = settings.topic("articles.duplicates")
         self.deadletter_topic = settings.topic("articles.deadletter")
+        self.registry_topic = settings.topic(topic_policy.REGISTRY_TOPIC)
         self.tagger = tag_stage.get_tagger()
         self.deduplicator = Deduplicator(DedupConfig.from_settings(settings))
+        self.policy = topic_policy.PolicyConfig.from_settings(settings)
 
     def prepare(self, raw: bytes, origin: Origin, raw_key: str | None = None) -> Prepared | Result:
-        """Validate, enrich and sketch ``raw``; a :class:`Result` means it was dead-lettered.
+        """Validate, enrich, tag and sketch ``raw``; a :class:`Result` means it
+        was dead-lettered.
 
         ``raw_key`` (the Kafka key it arrived with) keys the dead letter when
         no article id can be derived from the message itself.
@@ -125,6 +131,10 @@ class Pipeline:
                     "nothing readable is left of title and body after cleaning",
                     article_id,
                 )
+            stage = tag_stage.STAGE
+            enriched["entities"] = self.tagger.tag(
+                enriched["title"], enriched["body"], topic_prefix=self.settings.topic_prefix
+            )
             stage = dedup_stage.STAGE
             sketch = self.deduplicator.sketch(enriched)
             return Prepared(enriched, raw.decode("utf-8"), sketch)
@@ -152,33 +162,46 @@ class Pipeline:
         except Exception as exc:
             return self._dead_after_prepare(exc, dedup_stage.STAGE, prepared)
 
-    def finish(self, prepared: Prepared) -> Result:
-        """Tag and route a deduplicated article."""
+    def finish(self, prepared: Prepared, store: topic_policy.Store, position: int) -> Result:
+        """Decide the entity topics of a deduplicated article against the policy
+        state in ``store`` (at ``position`` in the one order the policy sees)
+        and route it: the enriched record, its entity-topic messages and the
+        registry records of the entities it reached."""
         article = prepared.article
-        stage = tag_stage.STAGE
+        stage = topic_policy.STAGE
         try:
-            tagged = {
-                **article,
-                "entities": self.tagger.tag(
-                    article["title"], article["body"], topic_prefix=self.settings.topic_prefix
-                ),
-            }
+            decided = topic_policy.apply_policy(
+                article["entities"],
+                article_id=article["id"],
+                seen_at=article["ingested_at"],
+                position=position,
+                store=store,
+                config=self.policy,
+                topic_prefix=self.settings.topic_prefix,
+            )
             stage = route_stage.STAGE
-            return self._checked(OUTCOME_ENRICHED, route_stage.route(tagged, self.enriched_topic))
+            routed = {**article, "entities": decided.entities}
+            messages = route_stage.route(routed, self.enriched_topic)
+            messages.extend(
+                Message(self.registry_topic, record["id"], record) for record in decided.registry
+            )
+            return self._checked(OUTCOME_ENRICHED, messages)
         except Exception as exc:
             return self._dead_after_prepare(exc, stage, prepared)
 
     def process(
         self, raw: bytes, origin: Origin, store: Store, raw_key: str | None = None
     ) -> Result:
-        """The whole chain in one call (offline mode, tests, benchmarks)."""
+        """The whole chain in one call (offline mode, tests, benchmarks): dedup
+        and topic policy share ``store`` (their keys do not overlap), and the
+        record's offset is its position."""
         prepared = self.prepare(raw, origin, raw_key)
         if isinstance(prepared, Result):
             return prepared
         unique = self.dedup(prepared, store)
         if isinstance(unique, Result):
             return unique
-        return self.finish(unique)
+        return self.finish(unique, store, origin.offset)
 
     def _checked(self, outcome: str, messages: list[Message]) -> Result:
         """Fail into a dead letter, here, rather than crash the agent's send on a

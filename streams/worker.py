@@ -5,14 +5,16 @@ from __future__ import annotations
 import faust
 
 from streams.kafka_io import core_topics, ensure_topics
+from streams.stages.topic_policy import REGISTRY_TOPIC
 
 
 def run_worker(loglevel: str = "info") -> None:
     """Run until SIGINT/SIGTERM; Faust then drains, commits and stops cleanly."""
-    from streams.agents import dedup, finish, ingest  # noqa: F401  (registers the agents)
+    from streams.agents import dedup, ingest  # noqa: F401  (registers the agents)
     from streams.app import app, settings
 
     ensure_topics(settings, core_topics(settings))
+    ensure_topics(settings, [settings.topic(REGISTRY_TOPIC)], compacted=True)
     for partitions, names in _consumed_topics(app).items():
         ensure_topics(settings, sorted(names), partitions=partitions)
     faust.Worker(app, loglevel=loglevel, quiet=True).execute_from_commandline()

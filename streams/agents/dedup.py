@@ -1,21 +1,25 @@
-"""Dedup agent: signed → duplicate notice, or the article with its story id
-on to finish. The only agent on ``articles.signed``'s single partition, with
-the dedup window in the changelog-backed ``dedup_table``."""
+"""Dedup agent: signed → duplicate notice, or topic policy → route → the
+enriched article, its entity-topic messages and registry records.
+
+The only agent on ``articles.signed``'s single partition, with the dedup
+window and the topic policy's counts in changelog-backed tables; the
+record's offset there is its place in the one order both decisions need.
+"""
 
 from __future__ import annotations
 
 from faust import StreamT
 
+from streams.agents.acks import handled_events
 from streams.agents.publish import publish
-from streams.app import app, dedup_table, pipeline, signed_topic, unique_topic
+from streams.app import app, dedup_table, pipeline, policy_table, signed_topic
 from streams.pipeline import Prepared, Result
 
 
 @app.agent(signed_topic)
 async def dedup(stream: StreamT) -> None:
-    async for value in stream:
-        decided = pipeline.dedup(Prepared.from_dict(value), dedup_table)
-        if isinstance(decided, Result):
-            await publish(decided)
-        else:
-            await unique_topic.send(key=decided.key, value=decided.as_dict())
+    async for event in handled_events(stream):
+        decided = pipeline.dedup(Prepared.from_dict(event.value), dedup_table)
+        if not isinstance(decided, Result):
+            decided = pipeline.finish(decided, policy_table, event.message.offset)
+        await publish(decided)

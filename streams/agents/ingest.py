@@ -1,13 +1,14 @@
-"""Ingest agent: raw bytes → validate → enrich → sketch → signed (or dead letter).
+"""Ingest agent: raw bytes → validate → enrich → tag → sketch → signed (or dead letter).
 
-Runs on every partition of ``articles.raw``; the sketch (the expensive part
-of dedup) is made here, so the single dedup partition only decides.
+Runs on every partition of ``articles.raw``: the expensive stages run here,
+in parallel, so the single dedup partition only decides and routes.
 """
 
 from __future__ import annotations
 
 from faust import StreamT
 
+from streams.agents.acks import handled_events
 from streams.agents.publish import publish
 from streams.app import app, pipeline, raw_topic, signed_topic
 from streams.models import Origin
@@ -16,7 +17,7 @@ from streams.pipeline import Result
 
 @app.agent(raw_topic)
 async def ingest(stream: StreamT) -> None:
-    async for event in stream.events():
+    async for event in handled_events(stream):
         message = event.message
         timestamp_ms = round(message.timestamp * 1000) if message.timestamp else None
         origin = Origin(message.topic, message.partition, message.offset, timestamp_ms)

@@ -14,8 +14,9 @@ from streams.pipeline import Result
 
 async def publish(result: Result) -> None:
     """Send every message of ``result``; each raw message reaches here once per
-    delivery: as a dead letter from ingest, a duplicate notice (or dead letter)
-    from dedup, or its enriched outcome from finish."""
+    delivery: as a dead letter from ingest, or its outcome (duplicate notice,
+    enriched article with its entity and registry messages, or dead letter)
+    from dedup."""
     progress.record(result.outcome)
     for message in result.messages:
         topic = await output_topic(message.topic)

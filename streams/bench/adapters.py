@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from streams.models import Message, Origin, StageError
-from streams.pipeline import Pipeline, Result
+from streams.pipeline import Pipeline, Prepared, Result
 from streams.settings import Settings
-from streams.stages import enrich, route, validate
+from streams.stages import enrich, validate
 from streams.stages.dedup import Store
 from streams.stages.minhash import Sketch
 
@@ -109,17 +109,20 @@ def _tag(ctx: StageContext, article: dict[str, Any]) -> dict[str, Any]:
 
 
 def _route(ctx: StageContext, article: dict[str, Any]) -> list[Message]:
-    return route.route(article, ctx.pipeline.enriched_topic)
+    """Topic policy and route, as :meth:`Pipeline.finish` chains them (the
+    article's offset is its position, as in :meth:`Pipeline.process`)."""
+    finished = ctx.pipeline.finish(Prepared(article, ""), ctx.store, article["origin"]["offset"])
+    return finished.messages
 
 
 VALIDATE = StageAdapter("validate", _validate)
 ENRICH = StageAdapter("enrich", _enrich)
+TAG = StageAdapter("tag", _tag)
 SKETCH = StageAdapter("dedup: sketch", _sketch)
 DEDUP = StageAdapter("dedup: decide", _dedup)
-TAG = StageAdapter("tag", _tag)
-ROUTE = StageAdapter("route", _route)
+ROUTE = StageAdapter("topic policy + route", _route)
 
-STAGES: tuple[StageAdapter, ...] = (VALIDATE, ENRICH, SKETCH, DEDUP, TAG, ROUTE)
+STAGES: tuple[StageAdapter, ...] = (VALIDATE, ENRICH, TAG, SKETCH, DEDUP, ROUTE)
 """The chain in pipeline order; the offline bench times each over the
 inputs the previous one produced. The dedup stage is two rows because the
 worker splits it: the MinHash sketch runs in parallel with ingest, the

@@ -50,7 +50,7 @@ from streams.bench import baselines, procfs
 from streams.bench.paths import repo_relative
 from streams.bench.stats import distribution, sustained_rate
 from streams.demo import start_worker_process, stop_worker_process
-from streams.kafka_io import ensure_topics, message_key
+from streams.kafka_io import describe_group, ensure_topics, message_key
 from streams.outcomes import OUTCOME_TOPICS
 from streams.settings import Settings
 from streams.sources import SourceRecord
@@ -391,8 +391,8 @@ class _Watch:
         try:
             while time.monotonic() < deadline:
                 self.check()
-                group = admin.describe_groups([self.settings.app_id])[self.settings.app_id]
-                if _stable_with(group, members):
+                group = describe_group(admin, self.settings.app_id)
+                if group is not None and _stable_with(group, members):
                     return
                 time.sleep(POLL_SECONDS)
         finally:

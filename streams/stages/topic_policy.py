@@ -24,6 +24,13 @@ the worker, a dict offline), under three kinds of keys: ``entity:<id>``
 ``topics:discovered`` (how many discovered topics were granted). Counting is
 per article id and idempotent for the article's re-delivery: the last few
 article ids of each entity are kept and a repeat is not counted again.
+
+A re-delivered article also gets the same topic decision as the first time:
+a discovered entity remembers the ``position`` (the article's place in the
+one sequential order the policy runs in: its offset on ``articles.signed``,
+or its index offline) at which it was granted, and a repeat from before that
+position still gets ``topic: null``. Without it, an article replayed after a
+crash could reach an entity topic it did not reach the first time.
 """
 
 from __future__ import annotations
@@ -89,12 +96,14 @@ def apply_policy(
     *,
     article_id: str,
     seen_at: str,
+    position: int,
     store: Store,
     config: PolicyConfig,
     topic_prefix: str = "",
 ) -> PolicyResult:
     """Count ``entities`` (the tag stage's records for article ``article_id``,
-    seen at RFC 3339 time ``seen_at``) and decide their topics.
+    seen at RFC 3339 time ``seen_at``, at ``position`` in the policy's order)
+    and decide their topics.
 
     Returns new entity records (inputs are not mutated): granted ones carry
     their topic and final slug, the others ``topic: None``.
@@ -102,12 +111,17 @@ def apply_policy(
     decided = []
     registry = []
     for entity in entities:
-        state = _counted(store.get(f"entity:{entity['id']}"), entity, article_id, seen_at)
+        old = store.get(f"entity:{entity['id']}")
+        repeat = old is not None and article_id in old["recent"]
+        state = _counted(old, entity, article_id, seen_at)
         if state["topic"] is None:
-            _grant(state, entity, store, config, topic_prefix)
+            _grant(state, entity, store, config, topic_prefix, position)
         store[f"entity:{entity['id']}"] = state
-        decided.append({**entity, "slug": state["slug"], "topic": state["topic"]})
-        if state["topic"] is not None:
+        topic = state["topic"]
+        if repeat and not state["kb"] and state.get("granted_at", position) > position:
+            topic = None  # granted after this article's first delivery
+        decided.append({**entity, "slug": state["slug"], "topic": topic})
+        if topic is not None:
             registry.append(registry_record(state))
     return PolicyResult(decided, registry)
 
@@ -168,6 +182,7 @@ def _grant(
     store: Store,
     config: PolicyConfig,
     topic_prefix: str,
+    position: int,
 ) -> None:
     if entity["kb"]:
         state["topic"] = entity_topic(state["type"], state["slug"], topic_prefix)
@@ -185,6 +200,7 @@ def _grant(
     store[_COUNT_KEY] = granted + 1
     state["slug"] = slug
     state["topic"] = entity_topic(state["type"], slug, topic_prefix)
+    state["granted_at"] = position
 
 
 def _merged(names: Iterable[str], more: Iterable[str]) -> list[str]:

@@ -12,7 +12,7 @@ from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
 from kafka.partitioner.default import murmur2
 
 from streams import schemas
-from streams.kafka_io import produce, read_all
+from streams.kafka_io import describe_group, produce, read_all
 from streams.outcomes import OutcomeWatcher
 from streams.sources import SourceRecord
 from tests.conftest import SEED
@@ -73,7 +73,7 @@ def _records(articles: list[dict]) -> list[SourceRecord]:
 def _group_members(settings) -> int:
     admin = KafkaAdminClient(bootstrap_servers=settings.bootstrap_servers.split(","))
     try:
-        group = admin.describe_groups([settings.app_id])[settings.app_id]
+        group = describe_group(admin, settings.app_id) or {}
         return len(group.get("members") or [])
     finally:
         admin.close()

@@ -27,9 +27,12 @@ def _raw(title: str, body: str, **extra) -> bytes:
 def test_seed_article_is_enriched_tagged_and_routed(pipeline, seed_text):
     result = pipeline.process(_raw(*seed_text), ORIGIN, {})
     assert result.outcome == OUTCOME_ENRICHED
-    enriched, *entity_messages = result.messages
+    enriched, *rest = result.messages
     assert enriched.topic == "articles.enriched"
     assert schemas.errors(schemas.ENRICHED, enriched.value) == []
+    entity_messages = [m for m in rest if m.topic.startswith("entity.")]
+    registry = [m for m in rest if m.topic == "entities.registry"]
+    assert len(entity_messages) + len(registry) == len(rest)
     topics = {m.topic for m in entity_messages}
     assert {
         "entity.location.russia",
@@ -40,6 +43,13 @@ def test_seed_article_is_enriched_tagged_and_routed(pipeline, seed_text):
         assert message.key == enriched.key
         assert schemas.errors(schemas.ENTITY_MESSAGE, message.value) == []
         assert message.value["article"] == enriched.value
+    # one registry record per entity that reached a topic, keyed by entity id
+    assert sorted(m.key for m in registry) == sorted(
+        m.value["entity"]["id"] for m in entity_messages
+    )
+    for message in registry:
+        assert message.value["id"] == message.key and message.value["topic"] in topics
+        assert schemas.errors("entity.registry", message.value) == []
 
 
 def test_exact_copy_is_a_duplicate_and_redelivery_is_identical(pipeline, seed_text):
