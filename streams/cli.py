@@ -79,13 +79,25 @@ def _cmd_subscribe(args: argparse.Namespace, settings: Settings) -> int:
 
 def _cmd_topics(args: argparse.Namespace, settings: Settings) -> int:
     from streams.kafka_io import topic_counts
+    from streams.registry import by_topic, read_registry
 
     counts = topic_counts(settings, args.pattern)
     if not counts:
         print("no entity topics yet")
+        return 0
+    registry = by_topic(read_registry(settings))
     for topic, count in sorted(counts.items()):
-        print(f"{count:8d}  {topic}")
+        print(f"{count:8d}  {topic}{_registry_summary(registry.get(topic))}")
     return 0
+
+
+def _registry_summary(record: dict | None) -> str:
+    """What the registry says of a topic: its entity's names, mentions, origin."""
+    if record is None:
+        return ""
+    names = " / ".join(dict.fromkeys(n for n in (record["name"], record["name_ar"]) if n))
+    origin = "KB" if record["kb"] else "discovered"
+    return f"  {names}  ({record['mentions']} mentions, {origin})"
 
 
 def _cmd_process(args: argparse.Namespace, settings: Settings) -> int:
@@ -205,7 +217,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max", type=int, default=None, help="stop after N messages")
     p.set_defaults(func=_cmd_subscribe)
 
-    p = sub.add_parser("topics", help="list entity topics with message counts")
+    p = sub.add_parser(
+        "topics", help="list entity topics with message counts and what the registry says of them"
+    )
     p.add_argument("--pattern", default=r"entity\..*", help="topic regex (default: entity topics)")
     p.set_defaults(func=_cmd_topics)
 

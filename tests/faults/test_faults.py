@@ -103,12 +103,6 @@ def test_second_worker_joins_then_first_is_killed(settings, worker, replay):
         second.stop()
 
 
-@pytest.mark.xfail(
-    reason="known loss, open in issue 7: with the unique→finish agent a SIGTERM during an "
-    "article's sends can commit its offset unpublished (seen: 1 of 2,050 lost, its record at "
-    "articles.unique p1 o139 never enriched)",
-    strict=False,
-)
 def test_sigterm_drains_and_commits(settings, worker, replay):
     ids, watcher = replay
     _progress(watcher, len(ids) // 3, worker.alive)

@@ -44,4 +44,6 @@ def test_produce_then_subscribe_and_list_entity_topics(settings, worker, capsys)
 
     assert main(["topics"]) == 0
     listing = capsys.readouterr().out
-    assert f"       1  {settings.topic('entity.location.ukraine')}" in listing
+    ukraine = settings.topic("entity.location.ukraine")
+    assert f"       1  {ukraine}  Ukraine / أوكرانيا  (" in listing
+    assert "mentions, KB)" in listing
