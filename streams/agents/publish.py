@@ -1,8 +1,8 @@
 """Send a pipeline result's messages, keyed by article id.
 
-Sends made while an event is being processed are attached to it by Faust
-and published before its offset is committed: a crash re-delivers the
-event instead of losing its outputs.
+Each send is handed to the producer before the agent acks its event
+(:mod:`streams.agents.acks`), and Faust flushes the producer before it
+commits offsets: a crash re-delivers the event instead of losing its outputs.
 """
 
 from __future__ import annotations
