@@ -8,9 +8,9 @@ record's offset there is its place in the one order both decisions need.
 
 from __future__ import annotations
 
-from faust import StreamT
+from faust import EventT, StreamT
 
-from streams.agents.acks import handled_events
+from streams.agents.acks import handle_each
 from streams.agents.publish import publish
 from streams.app import app, dedup_table, pipeline, policy_table, signed_topic
 from streams.pipeline import Prepared, Result
@@ -18,8 +18,11 @@ from streams.pipeline import Prepared, Result
 
 @app.agent(signed_topic)
 async def dedup(stream: StreamT) -> None:
-    async for event in handled_events(stream):
-        decided = pipeline.dedup(Prepared.from_dict(event.value), dedup_table)
-        if not isinstance(decided, Result):
-            decided = pipeline.finish(decided, policy_table, event.message.offset)
-        await publish(decided)
+    await handle_each(stream, _decide)
+
+
+async def _decide(event: EventT) -> None:
+    decided = pipeline.dedup(Prepared.from_dict(event.value), dedup_table)
+    if not isinstance(decided, Result):
+        decided = pipeline.finish(decided, policy_table, event.message.offset)
+    await publish(decided)

@@ -6,25 +6,31 @@ in parallel, so the single dedup partition only decides and routes.
 
 from __future__ import annotations
 
-from faust import StreamT
+from faust import EventT, StreamT
 
-from streams.agents.acks import handled_events
+from streams.agents.acks import handle_each
 from streams.agents.publish import publish
-from streams.app import app, pipeline, raw_topic, signed_topic
+from streams.app import app, declare_topics, pipeline, raw_topic, signed_topic
 from streams.models import Origin
 from streams.pipeline import Result
 
 
 @app.agent(raw_topic)
 async def ingest(stream: StreamT) -> None:
-    async for event in handled_events(stream):
-        message = event.message
-        timestamp_ms = round(message.timestamp * 1000) if message.timestamp else None
-        origin = Origin(message.topic, message.partition, message.offset, timestamp_ms)
-        value = message.value if isinstance(message.value, bytes) else b""
-        raw_key = message.key.decode("utf-8", "replace") if message.key else None
-        prepared = pipeline.prepare(value, origin, raw_key)
-        if isinstance(prepared, Result):
-            await publish(prepared)
-        else:
-            await signed_topic.send(key=prepared.key, value=prepared.as_dict())
+    await handle_each(stream, _ingest)
+
+
+async def _ingest(event: EventT) -> None:
+    message = event.message
+    timestamp_ms = round(message.timestamp * 1000) if message.timestamp else None
+    origin = Origin(message.topic, message.partition, message.offset, timestamp_ms)
+    value = message.value if isinstance(message.value, bytes) else b""
+    raw_key = message.key.decode("utf-8", "replace") if message.key else None
+    prepared = pipeline.prepare(value, origin, raw_key)
+    if isinstance(prepared, Result):
+        await publish(prepared)
+        return
+    # KB entities always get their topic: create them here, in parallel,
+    # rather than on the single dedup partition
+    await declare_topics(e["topic"] for e in prepared.article["entities"] if e["topic"])
+    await signed_topic.send(key=prepared.key, value=prepared.as_dict())

@@ -8,7 +8,7 @@ commits offsets: a crash re-delivers the event instead of losing its outputs.
 from __future__ import annotations
 
 from streams.agents import progress
-from streams.app import output_topic
+from streams.app import declare_topics, output_topic
 from streams.pipeline import Result
 
 
@@ -18,6 +18,7 @@ async def publish(result: Result) -> None:
     enriched article with its entity and registry messages, or dead letter)
     from dedup."""
     progress.record(result.outcome)
+    await declare_topics(message.topic for message in result.messages)
     for message in result.messages:
         topic = await output_topic(message.topic)
         await topic.send(key=message.key, value=message.value)
