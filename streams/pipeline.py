@@ -24,6 +24,7 @@ from typing import Any
 
 import orjson
 
+from streams import metrics
 from streams.models import (
     OUTCOME_DEADLETTER,
     OUTCOME_DUPLICATE,
@@ -43,6 +44,10 @@ from streams.stages import topic_policy
 from streams.stages import validate as validate_stage
 from streams.stages.dedup import DedupConfig, Deduplicator, Store
 from streams.stages.minhash import Sketch
+
+# Sketching is part of the dedup stage (its failures are dead-lettered as
+# "dedup") but runs in ingest, apart from the decision: timed on its own.
+SKETCH_METRIC = "sketch"
 
 
 @dataclass(frozen=True)
@@ -111,32 +116,36 @@ class Pipeline:
         stage = validate_stage.STAGE
         article_id = None
         try:
-            article = validate_stage.validate(
-                raw,
-                max_message_bytes=self.settings.max_message_bytes,
-                max_body_chars=self.settings.max_body_chars,
-            )
+            with metrics.stage(stage):
+                article = validate_stage.validate(
+                    raw,
+                    max_message_bytes=self.settings.max_message_bytes,
+                    max_body_chars=self.settings.max_body_chars,
+                )
             article_id = article["id"]
             stage = enrich_stage.STAGE
-            enriched = enrich_stage.enrich(
-                article,
-                origin,
-                source_timezone=self.settings.source_timezone,
-                future_tolerance_seconds=self.settings.future_tolerance_seconds,
-            )
-            if not enriched["title"] and not enriched["body"]:
-                raise StageError(
-                    stage,
-                    "no_text",
-                    "nothing readable is left of title and body after cleaning",
-                    article_id,
+            with metrics.stage(stage):
+                enriched = enrich_stage.enrich(
+                    article,
+                    origin,
+                    source_timezone=self.settings.source_timezone,
+                    future_tolerance_seconds=self.settings.future_tolerance_seconds,
                 )
+                if not enriched["title"] and not enriched["body"]:
+                    raise StageError(
+                        stage,
+                        "no_text",
+                        "nothing readable is left of title and body after cleaning",
+                        article_id,
+                    )
             stage = tag_stage.STAGE
-            enriched["entities"] = self.tagger.tag(
-                enriched["title"], enriched["body"], topic_prefix=self.settings.topic_prefix
-            )
+            with metrics.stage(stage):
+                enriched["entities"] = self.tagger.tag(
+                    enriched["title"], enriched["body"], topic_prefix=self.settings.topic_prefix
+                )
             stage = dedup_stage.STAGE
-            sketch = self.deduplicator.sketch(enriched)
+            with metrics.stage(SKETCH_METRIC):
+                sketch = self.deduplicator.sketch(enriched)
             return Prepared(enriched, raw.decode("utf-8"), sketch)
         except StageError as exc:
             return self._dead(exc, raw, origin, raw_key)
@@ -151,7 +160,8 @@ class Pipeline:
         """
         article = prepared.article
         try:
-            decision = self.deduplicator.decide(article, prepared.sketch, store)
+            with metrics.stage(dedup_stage.STAGE):
+                decision = self.deduplicator.decide(article, prepared.sketch, store)
             if decision.is_duplicate:
                 notice = decision.notice(article)
                 return self._checked(
@@ -170,18 +180,20 @@ class Pipeline:
         article = prepared.article
         stage = topic_policy.STAGE
         try:
-            decided = topic_policy.apply_policy(
-                article["entities"],
-                article_id=article["id"],
-                seen_at=article["ingested_at"],
-                position=position,
-                store=store,
-                config=self.policy,
-                topic_prefix=self.settings.topic_prefix,
-            )
+            with metrics.stage(stage):
+                decided = topic_policy.apply_policy(
+                    article["entities"],
+                    article_id=article["id"],
+                    seen_at=article["ingested_at"],
+                    position=position,
+                    store=store,
+                    config=self.policy,
+                    topic_prefix=self.settings.topic_prefix,
+                )
             stage = route_stage.STAGE
-            routed = {**article, "entities": decided.entities}
-            messages = route_stage.route(routed, self.enriched_topic)
+            with metrics.stage(stage):
+                routed = {**article, "entities": decided.entities}
+                messages = route_stage.route(routed, self.enriched_topic)
             messages.extend(
                 Message(self.registry_topic, record["id"], record) for record in decided.registry
             )
