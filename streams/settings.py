@@ -16,6 +16,7 @@ from streams.security import KafkaSecurity
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 GUARANTEES = ("at_least_once", "exactly_once")
+LOG_FORMATS = ("text", "json")
 
 
 class SettingsError(ValueError):
@@ -76,6 +77,9 @@ class Settings:
     dedup_num_perm: int = 64
     dedup_shingle_size: int = 5
     dedup_min_words: int = 10
+    http_max_bytes: int = 16 * 1024 * 1024
+    health_max_lag: int = 0
+    log_format: str = "text"
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -100,6 +104,12 @@ class Settings:
             raise SettingsError(
                 f"NEWSSTREAMS_SOURCE_TIMEZONE is not a known time zone: {source_timezone!r}"
             ) from None
+        log_format = (env.get("NEWSSTREAMS_LOG_FORMAT") or cls.log_format).lower()
+        if log_format not in LOG_FORMATS:
+            raise SettingsError(
+                f"NEWSSTREAMS_LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}, "
+                f"got {log_format!r}"
+            )
         data_dir = env.get("NEWSSTREAMS_DATA_DIR")
         return cls(
             security=KafkaSecurity.from_env(env),
@@ -139,6 +149,9 @@ class Settings:
                 env, "NEWSSTREAMS_DEDUP_SHINGLE_SIZE", cls.dedup_shingle_size, 1
             ),
             dedup_min_words=_int(env, "NEWSSTREAMS_DEDUP_MIN_WORDS", cls.dedup_min_words, 1),
+            http_max_bytes=_int(env, "NEWSSTREAMS_HTTP_MAX_BYTES", cls.http_max_bytes, 1024),
+            health_max_lag=_int(env, "NEWSSTREAMS_HEALTH_MAX_LAG", cls.health_max_lag, 0),
+            log_format=log_format,
         )
 
     def topic(self, name: str) -> str:
