@@ -5,6 +5,7 @@ from __future__ import annotations
 import faust
 
 from streams.kafka_io import core_topics, ensure_topics
+from streams.logs import worker_logging_config
 from streams.stages.topic_policy import REGISTRY_TOPIC
 
 
@@ -12,12 +13,18 @@ def run_worker(loglevel: str = "info") -> None:
     """Run until SIGINT/SIGTERM; Faust then drains, commits and stops cleanly."""
     from streams.agents import dedup, ingest  # noqa: F401  (registers the agents)
     from streams.app import app, settings
+    from streams.web import views  # noqa: F401  (registers the web views and their state)
 
     ensure_topics(settings, core_topics(settings))
     ensure_topics(settings, [settings.topic(REGISTRY_TOPIC)], compacted=True)
     for partitions, names in _consumed_topics(app).items():
         ensure_topics(settings, sorted(names), partitions=partitions)
-    faust.Worker(app, loglevel=loglevel, quiet=True).execute_from_commandline()
+    faust.Worker(
+        app,
+        loglevel=loglevel,
+        quiet=True,
+        logging_config=worker_logging_config(settings.log_format, loglevel),
+    ).execute_from_commandline()
 
 
 def _consumed_topics(app: faust.App) -> dict[int | None, set[str]]:

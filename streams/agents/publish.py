@@ -10,6 +10,7 @@ from __future__ import annotations
 from streams.agents import progress
 from streams.app import declare_topics, output_topic
 from streams.pipeline import Result
+from streams.web.state import observe
 
 
 async def publish(result: Result) -> None:
@@ -22,3 +23,5 @@ async def publish(result: Result) -> None:
     for message in result.messages:
         topic = await output_topic(message.topic)
         await topic.send(key=message.key, value=message.value)
+    # metrics, live page and trending table (which changes inside this event)
+    observe(result.outcome, result.messages)

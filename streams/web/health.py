@@ -27,6 +27,23 @@ class HealthInputs:
     max_lag: int = 0
 
 
+def consumer_lag(
+    read: Mapping[str, Mapping[int, int]], end: Mapping[str, Mapping[int, int | None]]
+) -> dict[str, dict[int, int]]:
+    """Messages not yet read, per topic and partition, from the offsets Faust's
+    monitor keeps: ``read`` is the offset of the last message read (the next
+    one is ``read + 1``) and ``end`` the partition's high-water mark. (Faust's
+    own ``performance_metrics`` lag subtracts ``read`` itself, so it reports
+    one message behind on every partition that was ever read.)"""
+    lag: dict[str, dict[int, int]] = {}
+    for topic, partitions in end.items():
+        for partition, end_offset in partitions.items():
+            read_offset = read.get(topic, {}).get(partition)
+            if read_offset is not None and end_offset is not None:
+                lag.setdefault(topic, {})[partition] = max(0, end_offset - read_offset - 1)
+    return lag
+
+
 def assess(inputs: HealthInputs) -> tuple[int, dict[str, Any]]:
     """HTTP status and JSON body: 200, or 503 with every reason it is not 200."""
     reasons = []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from streams.web.health import HealthInputs, assess
+from streams.web.health import HealthInputs, assess, consumer_lag
 
 RUNNING = {"ingest": "running", "dedup": "running"}
 
@@ -43,3 +43,10 @@ def test_no_agents_is_unhealthy():
     status, body = assess(HealthInputs(None, {}, {}))
     assert status == 503
     assert body["reasons"] == ["no agent registered"]
+
+
+def test_lag_counts_messages_after_the_last_one_read():
+    read = {"t.raw": {0: 9, 1: 4}, "t.signed": {0: 0}}
+    end = {"t.raw": {0: 10, 1: 8, 2: 3}, "t.signed": {0: 1}}
+    # partition 2 was never read: the monitor knows no position, so no lag
+    assert consumer_lag(read, end) == {"t.raw": {0: 0, 1: 3}, "t.signed": {0: 0}}
