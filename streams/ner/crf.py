@@ -7,10 +7,12 @@ tokens/s at best), and feeding it means building those strings per token.
 Our features are sums over window offsets of per-type features
 (:mod:`streams.ner.features`), and a linear-chain CRF's emission score is a
 sum of feature weights, so each distinct surface gets its five
-offset-emission vectors computed once and cached; a sentence's emissions
-are then a few array additions, and Viterbi runs vectorised over all the
-sentences of an article at once. The result is the same labelling crfsuite
-gives (checked by ``tests/unit/test_ner_crf.py``) at several times the speed.
+offset-emission vectors computed once and cached; a document's emissions
+are then a few array additions. Viterbi over them is hmmlearn's compiled
+one (max-sum over log scores, which is what a CRF's weights are), run once
+per document over all its sentences laid end to end (see :meth:`CrfModel.tag`).
+The result is the same labelling crfsuite gives (checked by
+``tests/unit/test_ner_crf.py``) at several times the speed.
 """
 
 from __future__ import annotations
@@ -20,12 +22,20 @@ from pathlib import Path
 
 import numpy as np
 import pycrfsuite
+from hmmlearn import _hmmc
 
 from streams.ner.features import PAD, WINDOW, FeatureExtractor
 
 # Emission-table rows kept, cleared wholesale when exceeded (each row 5 × 7
 # floats, so ~70 MB at most): bounds memory on an endless stream.
 _CACHE_MAX = 1 << 18
+# hmmlearn's compiled Viterbi (``_hmmc``) is what its public
+# ``BaseHMM.decode`` wraps; the wrapper insists on row-stochastic
+# transitions, which a CRF's are not, and validates per call. pyproject pins
+# hmmlearn below 0.4 for this.
+
+# Score that rules a state out of a frame (weights are tens at most).
+_IMPOSSIBLE = -1e9
 
 
 class CrfModel:
@@ -54,7 +64,15 @@ class CrfModel:
         self.transitions = np.zeros((size, size))
         for (source, target), weight in info.transitions.items():
             self.transitions[label_index[source], label_index[target]] = weight
-        self._outside = label_index.get("O", 0)
+        # The decoder's states: the labels, then the separator between
+        # sentences (see :meth:`tag`), which any label enters and leaves at
+        # no cost. hmmlearn takes probabilities and decodes their logs, so
+        # it gets exp(weights); no start weights in a crfsuite CRF.
+        transitions = np.zeros((size + 1, size + 1))
+        transitions[:size, :size] = self.transitions
+        self._transitions = np.exp(transitions)
+        self._start = np.ones(size + 1)
+        self._state_labels = [*self.labels, ""]
         self._extractor = extractor
         # Emission table: row ``self._index[surface]`` holds that surface's
         # weight sums, one column per window offset.
@@ -62,35 +80,54 @@ class CrfModel:
         self._table = np.zeros((1024, len(WINDOW), size))
 
     def tag(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
-        """BIO labels of every token of every sentence (lists of surfaces)."""
-        paths = self._viterbi(self._emissions_of(sentences))
-        return [[self.labels[i] for i in path] for path in paths]
+        """BIO labels of every token of every sentence (lists of surfaces).
 
-    def _emissions_of(self, sentences: Sequence[Sequence[str]]) -> list[np.ndarray]:
-        """``(len, labels)`` emission scores of each sentence.
-
-        All sentences are laid end to end with two pads between them, which
-        is exactly each sentence's own padding, so one gather and five
-        shifted additions score the whole document.
+        The sentences are decoded as one sequence: the two pads between
+        sentences become frames where only an extra *separator* state may
+        be, entered from and leaving to every label at no cost, so every
+        path crosses each gap through it and each sentence's best labelling
+        is chosen independently, exactly as sentence by sentence, in one
+        call. (Ties, which real-valued weights make vanishingly rare, may
+        break differently from crfsuite.)
         """
         if not sentences:
             return []
+        scores, starts = self._scores_of(sentences)
+        _, states = _hmmc.viterbi(self._start, self._transitions, scores)
+        labels = list(map(self._state_labels.__getitem__, states.tolist()))
+        return [
+            labels[start : start + len(sentence)]
+            for start, sentence in zip(starts, sentences, strict=True)
+        ]
+
+    def _scores_of(self, sentences: Sequence[Sequence[str]]) -> tuple[np.ndarray, list[int]]:
+        """``(frames, labels + 1)`` scores of the document, and where each
+        sentence's frames start.
+
+        All sentences are laid end to end with two pads between them, which
+        is exactly each sentence's own padding, so one gather and five
+        shifted additions score the whole document; the pads' own frames
+        are the separators between sentences.
+        """
         padded = [PAD, PAD]
         starts = []
         for sentence in sentences:
-            starts.append(len(padded))
+            starts.append(len(padded) - 2)
             padded.extend(sentence)
             padded.extend((PAD, PAD))
         rows = self._rows_of(padded)
         table = self._table[rows]  # (len, window, labels)
-        n = len(padded) - 4
-        total = np.zeros((n, len(self.labels)))
+        n, size = len(padded) - 4, len(self.labels)
+        scores = np.zeros((n, size + 1))
+        emissions = scores[:, :size]
         for column, k in enumerate(WINDOW):
-            total += table[2 + k : 2 + k + n, column]
-        return [
-            total[start - 2 : start - 2 + len(sentence)]
-            for start, sentence in zip(starts, sentences, strict=True)
-        ]
+            emissions += table[2 + k : 2 + k + n, column]
+        separator = np.ones(n, dtype=bool)
+        for start, sentence in zip(starts, sentences, strict=True):
+            separator[start : start + len(sentence)] = False
+        scores[separator, :size] = _IMPOSSIBLE
+        scores[~separator, size] = _IMPOSSIBLE
+        return scores, starts
 
     def _rows_of(self, surfaces: Sequence[str]) -> np.ndarray:
         """Row of each surface in the emission table, computing missing rows."""
@@ -101,7 +138,7 @@ class CrfModel:
                 index.clear()
                 missing = list(dict.fromkeys(surfaces))
             self._add_rows(missing)
-        return np.fromiter((index[s] for s in surfaces), dtype=np.int64, count=len(surfaces))
+        return np.fromiter(map(index.__getitem__, surfaces), dtype=np.int64, count=len(surfaces))
 
     def _add_rows(self, surfaces: list[str]) -> None:
         index = self._index
@@ -119,48 +156,3 @@ class CrfModel:
                 ids = [self._attributes.get(name, self._unknown) for name in names]
                 self._table[row, column] = self._weights[ids].sum(axis=0)
             index[surface] = row
-
-    def _viterbi(self, emissions: list[np.ndarray]) -> list[list[int]]:
-        """Best label paths of many sentences at once.
-
-        Sentences are sorted longest first, so at step ``t`` the ones still
-        running are a prefix of the batch and each step is four array
-        operations on a shrinking slice, whatever the number of sentences.
-        (Ties, which real-valued weights make vanishingly rare, may break
-        differently from crfsuite.)
-        """
-        if not emissions:
-            return []
-        order = sorted(range(len(emissions)), key=lambda i: -len(emissions[i]))
-        lengths = [len(emissions[i]) for i in order]
-        count, longest, size = len(order), lengths[0], len(self.labels)
-        if longest == 0:
-            return [[] for _ in emissions]
-        scores = np.zeros((longest, count, size))
-        for row, i in enumerate(order):
-            scores[: lengths[row], row] = emissions[i]
-        # running[t]: how many sentences (a prefix of the batch) have a token t.
-        by_length = np.array(lengths)
-        running = [int((by_length > t).sum()) for t in range(longest)]
-        delta = scores[0].copy()
-        back = np.zeros((longest, count, size), dtype=np.intp)
-        transitions = self.transitions[None]
-        for t in range(1, longest):
-            k = running[t]
-            candidates = (delta[:k, :, None] + transitions) + scores[t, :k, None, :]
-            back[t, :k] = candidates.argmax(axis=1)
-            delta[:k] = candidates.max(axis=1)
-        # Following back-pointers is scalar work: cheapest as plain indexing
-        # into bytes (labels < 256), one step per token.
-        pointers = back.astype(np.uint8).tobytes()
-        last = delta.argmax(axis=1).tolist()
-        paths: list[list[int]] = [[] for _ in emissions]
-        for row, i in enumerate(order):
-            label = last[row]
-            path = [label]
-            for t in range(lengths[row] - 1, 0, -1):
-                label = pointers[(t * count + row) * size + label]
-                path.append(label)
-            path.reverse()
-            paths[i] = path
-        return paths

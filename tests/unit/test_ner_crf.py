@@ -56,6 +56,8 @@ def test_viterbi_over_cached_emissions_equals_crfsuite(
     assert model.tag(UNSEEN) == expected  # warm cache, same answer
     assert model.tag([]) == []
     assert model.tag([[]]) == [[]]
+    # sentences decode independently, empty ones anywhere in the document
+    assert model.tag([UNSEEN[1], [], UNSEEN[0]]) == [expected[1], [], expected[0]]
 
 
 def test_it_learned_something(tiny_model: tuple[Path, FeatureExtractor]) -> None:
