@@ -22,6 +22,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import compress, filterfalse
 from pathlib import Path
 from typing import NamedTuple
 
@@ -34,8 +35,9 @@ from streams.ner.crf import CrfModel
 from streams.ner.evaluate import chunks
 from streams.ner.features import FeatureExtractor
 from streams.ner.gazetteer import NAME, Gazetteer, forms
-from streams.ner.tokens import sentence_bounds, tokenize
+from streams.ner.tokens import Tokens, sentence_bounds, tokens_of
 from streams.ner.triggers import triggers_of
+from streams.text.normalize import matching_form
 
 #: The committed model (see :mod:`streams.ner.train`).
 MODEL_PATH = Path(__file__).resolve().parent / "model.crfsuite"
@@ -78,9 +80,13 @@ class Span(NamedTuple):
 
 @dataclass
 class _Field:
+    """One field of a document, tokenised once for every step of detection."""
+
     text: str
-    tokens: list[tuple[int, int, bool]]
+    tokens: Tokens
     sentences: list[tuple[int, int]]
+    forms: list[str] = field(default_factory=list)
+    """Matching form of each token (only word tokens' are used)."""
     word_index: list[int] = field(default_factory=list)
     """Token index of each word token, in order."""
 
@@ -140,7 +146,8 @@ class MentionDetector:
 
     def _detect(self, fields: list[_Field]) -> list[Span]:
         for f in fields:
-            f.word_index = [i for i, token in enumerate(f.tokens) if token[2]]
+            f.word_index = list(compress(range(len(f.tokens.words)), f.tokens.words))
+            f.forms = self._forms_of(f.tokens)
         kb = [self._kb_spans(i, f) for i, f in enumerate(fields)]
         crf = self._crf_spans(fields)
         kept: list[Span] = []
@@ -152,9 +159,10 @@ class MentionDetector:
         return kept
 
     def _kb_spans(self, index: int, f: _Field) -> list[Span]:
-        spans = [(f.tokens[i][0], f.tokens[i][1]) for i in f.word_index]
+        spans = list(map(f.tokens.spans.__getitem__, f.word_index))
+        surfaces = list(map(f.tokens.surfaces.__getitem__, f.word_index))
         out = []
-        for match in self.gazetteer.scan(f.text, spans):
+        for match in self.gazetteer.scan(f.text, spans, surfaces):
             first, last = f.word_index[match.first], f.word_index[match.last]
             out.append(
                 Span(
@@ -179,27 +187,25 @@ class MentionDetector:
         pieces = [
             (index, begin, end) for index, f in enumerate(fields) for begin, end in f.sentences
         ]
-        sentences = [
-            [fields[i].text[s:e] for s, e, _ in fields[i].tokens[begin:end]]
-            for i, begin, end in pieces
-        ]
+        sentences = [fields[i].tokens.surfaces[begin:end] for i, begin, end in pieces]
         for (index, begin, _), labels in zip(pieces, self.model.tag(sentences), strict=True):
             if labels.count(OUTSIDE) == len(labels):
                 continue
             f = fields[index]
+            words = f.tokens.words
             for label, start, end in sorted(chunks(labels), key=lambda c: c[1]):
                 first, last = begin + start, begin + end - 1
-                while first <= last and not f.tokens[first][2]:
+                while first <= last and not words[first]:
                     first += 1
-                while last >= first and not f.tokens[last][2]:
+                while last >= first and not words[last]:
                     last -= 1
                 if first > last:
                     continue
                 out[index].append(
                     Span(
                         index,
-                        f.tokens[first][0],
-                        f.tokens[last][1],
+                        f.tokens.spans[first][0],
+                        f.tokens.spans[last][1],
                         label,
                         CRF,
                         None,
@@ -254,7 +260,7 @@ class MentionDetector:
         out = []
         for index, f in enumerate(fields):
             words = f.word_index
-            word_forms = [self._form(f.text[f.tokens[i][0] : f.tokens[i][1]]) for i in words]
+            word_forms = list(map(f.forms.__getitem__, words))
             taken = covered[index]
             end = -1  # words before this one are inside a propagated match
             positions = (
@@ -274,8 +280,8 @@ class MentionDetector:
                 out.append(
                     Span(
                         index,
-                        f.tokens[first][0],
-                        f.tokens[last][1],
+                        f.tokens.spans[first][0],
+                        f.tokens.spans[last][1],
                         votes[match].most_common(1)[0][0],
                         DOC,
                         None,
@@ -299,18 +305,24 @@ class MentionDetector:
                     return name
         return None
 
-    def _span_forms(self, f: _Field, first: int, last: int) -> tuple[str, ...]:
-        return tuple(
-            self._form(f.text[s:e]) for s, e, is_word in f.tokens[first : last + 1] if is_word
-        )
+    @staticmethod
+    def _span_forms(f: _Field, first: int, last: int) -> tuple[str, ...]:
+        return tuple(compress(f.forms[first : last + 1], f.tokens.words[first : last + 1]))
 
-    def _form(self, surface: str) -> str:
-        form = self._forms.get(surface)
-        if form is None:
-            if len(self._forms) > _FORM_CACHE_MAX:
-                self._forms.clear()
-            form = self._forms[surface] = forms([surface])[0]
-        return form
+    def _forms_of(self, tokens: Tokens) -> list[str]:
+        """Matching form of each token, memoised by surface; new word
+        surfaces are normalised in one batch (see
+        :func:`~streams.ner.gazetteer.forms`)."""
+        memo = self._forms
+        new = [*filterfalse(memo.__contains__, dict.fromkeys(tokens.surfaces))]
+        if new:
+            if len(memo) + len(new) > _FORM_CACHE_MAX:
+                memo.clear()
+                new = list(dict.fromkeys(tokens.surfaces))
+            words = [surface for surface in new if surface[:1].isalnum()]
+            memo.update(zip(words, forms(words), strict=True))
+            memo.update((surface, matching_form(surface)) for surface in new if surface not in memo)
+        return list(map(memo.__getitem__, tokens.surfaces))
 
 
 @cache
@@ -339,15 +351,16 @@ def _keep_crf(span: Span, kb_spans: Sequence[Span]) -> bool:
 
 
 def _from_text(text: str) -> _Field:
-    tokens = tokenize(text)
+    tokens = tokens_of(text)
     return _Field(text, tokens, sentence_bounds(text, tokens))
 
 
-def _from_tokens(tokens: Sequence[str]) -> _Field:
-    offsets = []
+def _from_tokens(surfaces: Sequence[str]) -> _Field:
+    spans = []
     position = 0
-    for token in tokens:
-        offsets.append((position, position + len(token), token[:1].isalnum()))
-        position += len(token) + 1
-    text = " ".join(tokens)
-    return _Field(text, offsets, sentence_bounds(text, offsets))
+    for surface in surfaces:
+        spans.append((position, position + len(surface)))
+        position += len(surface) + 1
+    text = " ".join(surfaces)
+    tokens = Tokens(spans, list(surfaces), [surface[:1].isalnum() for surface in surfaces])
+    return _Field(text, tokens, sentence_bounds(text, tokens))

@@ -43,6 +43,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from itertools import compress, count, filterfalse
+from operator import attrgetter
 from typing import NamedTuple
 
 from streams.kb import KbEntity
@@ -99,6 +101,9 @@ class _Token(NamedTuple):
     patterns: tuple[_Pattern, ...]  # names it may start, longest first
 
 
+_PATTERNS = attrgetter("patterns")
+
+
 class Gazetteer:
     """Finds the names of ``entities`` in text; build once, use for every article."""
 
@@ -122,20 +127,29 @@ class Gazetteer:
         self.shared_names: frozenset[tuple[str, ...]] = frozenset(shared)
         """Matching forms that several entities claim; never tagged."""
 
-    def scan(self, text: str, spans: Sequence[tuple[int, int]] | None = None) -> list[Match]:
+    def scan(
+        self,
+        text: str,
+        spans: Sequence[tuple[int, int]] | None = None,
+        surfaces: Sequence[str] | None = None,
+    ) -> list[Match]:
         """Longest matches in ``text``, left to right.
 
-        ``spans`` are the word tokens of ``text`` (computed when omitted).
+        ``spans`` are the word tokens of ``text`` and ``surfaces`` their text
+        (computed when omitted).
         """
         if spans is None:
             spans = [match.span() for match in WORD_RE.finditer(text)]
-        surfaces = [text[start:end] for start, end in spans]
+        if surfaces is None:
+            surfaces = [text[start:end] for start, end in spans]
         tokens = self._lookup(surfaces)
         found = []
         free = 0  # tokens before this one belong to a match already
-        for i, token in enumerate(tokens):
-            if not token.patterns or i < free:
+        # Few tokens can start a name: ``compress`` finds them in C.
+        for i in compress(count(), map(_PATTERNS, tokens)):
+            if i < free:
                 continue
+            token = tokens[i]
             for pattern in token.patterns:
                 if _matches(pattern, i, text, spans, surfaces, tokens):
                     free = i + 1 + len(pattern.rest)
@@ -157,10 +171,10 @@ class Gazetteer:
         cache = self._tokens
         if len(cache) > _CACHE_MAX:
             cache.clear()
-        missing = [surface for surface in dict.fromkeys(surfaces) if surface not in cache]
+        missing = [*filterfalse(cache.__contains__, dict.fromkeys(surfaces))]
         for surface, form in zip(missing, forms(missing), strict=True):
             cache[surface] = _Token(form, self._patterns_starting(surface, form))
-        return [cache[surface] for surface in surfaces]
+        return list(map(cache.__getitem__, surfaces))
 
     def _patterns_starting(self, surface: str, form: str) -> tuple[_Pattern, ...]:
         if _TANWEEN_RE.search(surface):
