@@ -15,11 +15,17 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
+import time
+import urllib.error
+import urllib.request
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import closing
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import orjson
 import pytest
 from kafka.admin import KafkaAdminClient
 
@@ -79,22 +85,28 @@ def settings(
     bootstrap: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, guarantee: str
 ) -> Iterator[Settings]:
     """Settings isolated to this test: own topic prefix, app id and data dir."""
-    run = uuid.uuid4().hex[:10]
-    env = {
-        "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
-        "NEWSSTREAMS_TOPIC_PREFIX": f"t{run}.",
-        "NEWSSTREAMS_APP_ID": f"newsstreams-test-{run}",
-        "NEWSSTREAMS_DATA_DIR": str(tmp_path / "worker-data"),
-        "NEWSSTREAMS_WEB_PORT": str(free_port()),
-        "NEWSSTREAMS_PARTITIONS": "4",
-        "NEWSSTREAMS_PROCESSING_GUARANTEE": guarantee,
-    }
+    env = isolated_env(bootstrap, tmp_path, guarantee)
     for name, value in env.items():  # the worker child process reads them too
         monkeypatch.setenv(name, value)
     settings = Settings.from_env(env)
     ensure_core_topics(settings)
     yield settings
     _delete_topics(settings)
+
+
+def isolated_env(bootstrap: str, folder: Path, guarantee: str = "at_least_once") -> dict[str, str]:
+    """Environment of a worker no other test shares: own topic prefix, app
+    id, data dir under ``folder`` and web port."""
+    run = uuid.uuid4().hex[:10]
+    return {
+        "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
+        "NEWSSTREAMS_TOPIC_PREFIX": f"t{run}.",
+        "NEWSSTREAMS_APP_ID": f"newsstreams-test-{run}",
+        "NEWSSTREAMS_DATA_DIR": str(folder / "worker-data"),
+        "NEWSSTREAMS_WEB_PORT": str(free_port()),
+        "NEWSSTREAMS_PARTITIONS": "4",
+        "NEWSSTREAMS_PROCESSING_GUARANTEE": guarantee,
+    }
 
 
 def _delete_topics(settings: Settings) -> None:
@@ -158,3 +170,83 @@ def worker(settings: Settings, tmp_path: Path) -> Iterator[WorkerHandle]:
     handle.start()
     yield handle
     handle.stop()
+
+
+# Small enough that a test can exceed it cheaply, large enough for a batch.
+WEB_HTTP_MAX_BYTES = 64 * 1024
+WEB_READY_TIMEOUT = 180.0
+
+
+@dataclass
+class WebWorker:
+    """A running worker with its web server, and the settings it runs with."""
+
+    settings: Settings
+    handle: WorkerHandle
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.settings.web_port}"
+
+
+@pytest.fixture(scope="module")
+def web_worker(bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebWorker]:
+    """One worker for a whole test module (the web tests only add articles,
+    so they can share one; each starts in ~20 s on two cores), started with
+    a small HTTP body limit and JSON logs, and ready: ``/health`` says 200."""
+    folder = tmp_path_factory.mktemp("web")
+    env = {
+        **isolated_env(bootstrap, folder),
+        "NEWSSTREAMS_HTTP_MAX_BYTES": str(WEB_HTTP_MAX_BYTES),
+        "NEWSSTREAMS_LOG_FORMAT": "json",
+    }
+    settings = Settings.from_env(env)
+    ensure_core_topics(settings)
+    handle = WorkerHandle(folder / "worker.log", env)
+    handle.start()
+    worker = WebWorker(settings, handle)
+    try:
+        wait_until_healthy(worker)
+        yield worker
+    finally:
+        handle.stop()
+        _delete_topics(settings)
+
+
+def wait_until_healthy(worker: WebWorker, timeout: float = WEB_READY_TIMEOUT) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert worker.handle.alive(), worker.handle.log()
+        if http("GET", worker.url + "/health").status == 200:
+            return
+        time.sleep(0.5)
+    raise AssertionError(f"worker not healthy within {timeout}s:\n{worker.handle.log()}")
+
+
+@dataclass
+class HttpReply:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        return orjson.loads(self.body)
+
+
+def http(
+    method: str,
+    url: str,
+    body: bytes | Iterable[bytes] | None = None,
+    headers: dict[str, str] | None = None,
+) -> HttpReply:
+    """One HTTP request with the standard library; error statuses are replies,
+    and a server that does not answer (yet) is status 0. An iterable body
+    goes out chunked, without a Content-Length."""
+    request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return HttpReply(response.status, dict(response.headers), response.read())
+    except urllib.error.HTTPError as error:
+        return HttpReply(error.code, dict(error.headers), error.read())
+    except (urllib.error.URLError, ConnectionError):
+        return HttpReply(0, {}, b"")
