@@ -12,8 +12,10 @@ is still in the window when the later one arrives (by the stage's own
 stream clock); the others are counted apart.
 
 Scores are given per input file (one SaudiNewsNet day each), a pair
-belonging to the file of its later article, and overall, with a histogram
-of the pairs' similarities around the threshold.
+belonging to the file of its later article, and overall, with the reported
+pairs per method and how many of them are false (every method must agree
+with the one definition), and a histogram of the pairs' similarities around
+the threshold.
 """
 
 from __future__ import annotations
@@ -72,8 +74,9 @@ class Evaluation:
     days: list[Score]
     total: Score
     histogram: list[tuple[float, float, int, int]]  # from, to, pairs, reported
-    reported_below: int  # reported pairs under the histogram's range (URL matches)
+    reported_below: int  # reported pairs under the histogram's range (short texts, by URL)
     methods: Counter[str] = field(default_factory=Counter)
+    false_by_method: Counter[str] = field(default_factory=Counter)
     outside_window: int = 0
     stories: Counter[str] = field(default_factory=Counter)
 
@@ -86,8 +89,7 @@ class _Stream:
     clocks: list[int] = field(default_factory=list)
     days: list[int] = field(default_factory=list)
     positions: dict[str, int] = field(default_factory=dict)
-    reported: set[tuple[int, int]] = field(default_factory=set)
-    methods: Counter[str] = field(default_factory=Counter)
+    reported: dict[tuple[int, int], str] = field(default_factory=dict)  # pair → method
     stories: Counter[str] = field(default_factory=Counter)
 
 
@@ -127,8 +129,7 @@ def evaluate(
                 scores[day].duplicates += 1
                 stream.stories[notice["story_id"]] += 1
                 for match in notice["matches"]:
-                    stream.reported.add((stream.positions[match["id"]], position))
-                    stream.methods[match["method"]] += 1
+                    stream.reported[(stream.positions[match["id"]], position)] = match["method"]
             elif not isinstance(decided, Result):
                 stream.stories[decided.article["story_id"]] += 1
     bar.close()
@@ -214,7 +215,10 @@ def _score(
         total=total,
         histogram=histogram,
         reported_below=reported_below,
-        methods=stream.methods,
+        methods=Counter(stream.reported.values()),
+        false_by_method=Counter(
+            method for pair, method in stream.reported.items() if pair not in truth
+        ),
         outside_window=outside,
         stories=stream.stories,
     )
@@ -235,7 +239,10 @@ def render(evaluation: Evaluation) -> str:
             f"{score.reported_pairs:>8} {score.hits:>6} {score.precision:>9.4f} "
             f"{score.recall:>7.4f} {score.f1:>6.4f}"
         )
-    methods = ", ".join(f"{name} {n}" for name, n in sorted(evaluation.methods.items()))
+    methods = ", ".join(
+        f"{name} {n} ({evaluation.false_by_method[name]} false)"
+        for name, n in sorted(evaluation.methods.items())
+    )
     lines += [
         "",
         f"reported pairs by method: {methods or 'none'}",

@@ -8,17 +8,32 @@ order. The expensive, parallel part, sketching (:mod:`streams.stages.minhash`),
 happens before, wherever the raw article landed.
 
 An article is a **duplicate** when an earlier article still in the window
-has the same content hash (``exact``), the same canonical URL (``url``) or
-a word-shingle Jaccard of at least ``threshold`` (``near``, found through
-datasketch's LSH and verified exactly). Its notice names every such earlier
-article (``matches``) and the first article of their group (``duplicate_of``:
-the one subscribers received on ``articles.enriched``). Every article gets a
-``story_id``: the first article of the earliest story among its matches and
-the earlier articles within ``story_threshold``, else its own id.
+has a word-shingle Jaccard of at least ``threshold`` with it, computed
+exactly on the shingle sets of :mod:`streams.stages.minhash` (candidates come
+from datasketch's LSH). That is the one definition, and every method is a
+label on a pair that meets it, never a way around it: ``exact`` when the
+shingle sets are identical (Jaccard 1), ``url`` when the two share a
+canonical URL, ``near`` otherwise. The article's ``content_hash`` (enrich) is
+not used to match: it hashes the body alone when the body is long, so an old
+body under a new headline has the same hash but, counting the headline's
+shingles, a Jaccard that may be below the threshold (15 corpus pairs between
+0.6 and 0.8); such a pair is not a duplicate, but it is the same story.
+Identical shingle sets have identical MinHash signatures, so the LSH always
+proposes them: no separate hash lookup is needed for ``exact``.
+
+A notice names every matching earlier article (``matches``) and the first
+article of their group (``duplicate_of``: the one subscribers received on
+``articles.enriched``). Every article gets a ``story_id``: the first article
+of the earliest story among its matches, the earlier articles within
+``story_threshold`` and those with the same URL (an edited version of a
+page), else its own id.
 
 Texts shorter than ``min_words`` words (titles alone, placeholder bodies such
-as "الكاريكاتير") are matched by URL only: identical placeholders are
-different cartoons or galleries, not copies.
+as "الكاريكاتير") have no shingle set, so the definition cannot decide them:
+two such texts are duplicates only when their URL is the same (identical
+placeholders are different cartoons or galleries, not copies), and a short
+text is never a duplicate of a long one (an empty first fetch and the full
+article at the same URL are one story, two articles).
 
 The window holds what arrived during the last ``window_days`` of *stream
 time*: the newest publication time seen so far (ingestion time for articles
@@ -38,7 +53,6 @@ offline it is a dict), ``str`` keys and ``bytes`` values, by prefix:
     article:<id>    the entry: arrival number and clock, content hash, URL key,
                     group and story, decision, MinHash signature, shingle set
     seq:<n>         id of the n-th arrival (expiry walks these in order)
-    hash:<sha256>   id of the latest entry with this content hash
     url:<blake2b>   id of the latest entry with this canonical URL
     clock           next arrival number, oldest live arrival, stream clock
 
@@ -72,12 +86,11 @@ STAGE = "dedup"
 METHOD_EXACT = "exact"
 METHOD_URL = "url"
 METHOD_NEAR = "near"
-# A match's strongest evidence first: identical text, then the same page.
+# A match's strongest evidence first: identical shingles, then the same page.
 METHOD_RANK = {METHOD_EXACT: 0, METHOD_URL: 1, METHOD_NEAR: 2}
 
 ARTICLE = "article:"
 SEQ = "seq:"
-HASH = "hash:"
 URL = "url:"
 CLOCK = "clock"
 
@@ -88,6 +101,10 @@ DAY_MS = 86_400_000
 # The published_at_status (enrich) that means "the feed's own date": others
 # (missing, unparseable, future) fall back to the ingestion time.
 STATUS_FEED = "feed"
+# Bumped whenever the stage's keys or entries change meaning: v2 dropped the
+# ``hash:`` pointers (whose expiry old code would no longer do) and decides
+# exact and URL matches by Jaccard, so old decisions must not be replayed.
+STATE_VERSION = 2
 
 
 class Store(Protocol):
@@ -137,9 +154,10 @@ class DedupConfig:
 
     @property
     def sketch_format(self) -> str:
-        """What stored sketches depend on; state kept under another format is
-        not comparable (the worker names its table after it)."""
-        return f"k{self.shingle_size}-p{self.num_perm}"
+        """What stored state depends on (shingles, permutations and the
+        stage's own layout): state kept under another format is not
+        comparable (the worker names its table after it)."""
+        return f"k{self.shingle_size}-p{self.num_perm}-v{STATE_VERSION}"
 
 
 @dataclass(frozen=True)
@@ -225,8 +243,6 @@ class Deduplicator:
         minhash = indexable(sketch.signature) if sketch is not None else None
         entry = self._new_entry(article, sketch, minhash, store, index, clock.next, now)
         store[SEQ + str(entry.seq)] = entry.id.encode()
-        if entry.shingles is not None:
-            store[HASH + article["content_hash"]] = entry.id.encode()
         if entry.url is not None:
             store[URL + entry.url] = entry.id.encode()
         store[ARTICLE + entry.id] = entry.encode()
@@ -254,11 +270,12 @@ class Deduplicator:
         content_hash = article["content_hash"]
         matched: list[tuple[_Entry, Match]] = []
         story_links: list[_Entry] = []
-        for other in self._neighbours(content_hash, url, minhash, store, index):
-            method, similarity = self._compare(content_hash, url, sketch, other)
+        for other in self._neighbours(url, minhash, store, index):
+            same_url = url is not None and other.url == url
+            method, similarity = self._compare(content_hash, same_url, sketch, other)
             if method is not None:
                 matched.append((other, Match(other.id, method, round(similarity, 4))))
-            if method is not None or similarity >= self.config.story_threshold:
+            if method is not None or same_url or similarity >= self.config.story_threshold:
                 story_links.append(other)
         matched.sort(key=lambda pair: pair[0].seq)
         group = min((other for other, _ in matched), key=lambda e: e.group_seq, default=None)
@@ -278,36 +295,30 @@ class Deduplicator:
         )
 
     def _compare(
-        self, content_hash: str, url: str | None, sketch: Sketch | None, other: _Entry
+        self, content_hash: str, same_url: bool, sketch: Sketch | None, other: _Entry
     ) -> tuple[str | None, float]:
         """How ``other`` matches the new article (a method, or ``None``) and
-        their similarity (by content hash when either is too short to compare)."""
-        if sketch is None or other.shingles is None:
-            same_url = url is not None and other.url == url
+        their similarity: the Jaccard of their shingle sets; for two texts
+        too short to have one, whether their content hashes agree."""
+        if sketch is None and other.shingles is None:
             return (METHOD_URL if same_url else None), float(other.content_hash == content_hash)
+        if sketch is None or other.shingles is None:
+            return None, 0.0
         similarity = jaccard(sketch.shingles, other.shingles)
-        if other.content_hash == content_hash:
+        if similarity < self.config.threshold:
+            return None, similarity
+        if similarity == 1.0:  # exact: only identical sets reach it
             return METHOD_EXACT, similarity
-        if url is not None and other.url == url:
-            return METHOD_URL, similarity
-        if similarity >= self.config.threshold:
-            return METHOD_NEAR, similarity
-        return None, similarity
+        return (METHOD_URL if same_url else METHOD_NEAR), similarity
 
     def _neighbours(
-        self,
-        content_hash: str,
-        url: str | None,
-        minhash: LeanMinHash | None,
-        store: Store,
-        index: SketchIndex,
+        self, url: str | None, minhash: LeanMinHash | None, store: Store, index: SketchIndex
     ) -> Iterator[_Entry]:
-        """Entries that may match: LSH candidates, the latest entry with the same
-        content hash (for texts long enough to match) and with the same URL."""
+        """Entries that may match: LSH candidates (every entry with the same
+        shingle set among them) and the latest entry with the same URL."""
         ids: set[str] = set()
         if minhash is not None:
             ids.update(index.candidates(minhash))
-            ids.add(_text(store.get(HASH + content_hash)))
         if url is not None:
             ids.add(_text(store.get(URL + url)))
         ids.discard("")
@@ -328,13 +339,9 @@ class Deduplicator:
                 if header["clock"] >= horizon:
                     break
                 store.pop(ARTICLE + article_id)
-                pointers = [
-                    HASH + header["hash"],
-                    *([URL + header["url"]] if header["url"] else []),
-                ]
-                for pointer in pointers:
-                    if _text(store.get(pointer)) == article_id:
-                        store.pop(pointer)
+                url_pointer = URL + header["url"] if header["url"] else ""
+                if url_pointer and _text(store.get(url_pointer)) == article_id:
+                    store.pop(url_pointer)
                 index.remove(article_id)
             store.pop(seq_key)
             head += 1

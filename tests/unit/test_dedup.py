@@ -13,11 +13,15 @@ from streams.stages.dedup import (
     ARTICLE,
     CLOCK,
     MAX_MATCHES,
+    SEQ,
+    URL,
     DedupConfig,
     Deduplicator,
     event_time_ms,
+    url_key,
 )
 from streams.stages.enrich import content_hash
+from streams.stages.minhash import jaccard
 
 DAY = "2015-07-21T10:00:00Z"
 
@@ -67,15 +71,34 @@ def dedup() -> Deduplicator:
 
 def test_first_article_starts_a_story_and_an_exact_copy_is_a_duplicate_of_it(dedup):
     store: dict = {}
-    first = dedup.dedup(article("a", words(0)), store)
+    first = dedup.dedup(article("a", words(0), title="the headline"), store)
     assert not first.is_duplicate and first.story_id == "a"
-    copy = dedup.dedup(article("b", words(0), title="another headline"), store)
+    copy = dedup.dedup(article("b", words(0), title="the headline"), store)
     assert copy.duplicate_of == "a" and copy.story_id == "a"
-    notice = copy.notice(article("b", words(0), title="another headline"))
+    notice = copy.notice(article("b", words(0), title="the headline"))
     assert notice["method"] == "exact"
-    assert notice["matches"] == [{"id": "a", "method": "exact", "similarity": notice["similarity"]}]
-    assert 0.95 < notice["similarity"] < 1.0  # the new headline adds shingles
+    assert notice["matches"] == [{"id": "a", "method": "exact", "similarity": 1.0}]
     assert schemas.errors(schemas.DUPLICATE, notice) == []
+
+
+def test_an_old_body_under_a_new_headline_is_judged_by_the_jaccard_of_both(dedup):
+    """enrich's content hash covers a long body alone; dedup's definition is
+    the Jaccard of title and body shingles, and only that decides."""
+    store: dict = {}
+    body = words(0, 40)
+    first = article("a", body, title="minister opens the new hospital today")
+    retitled = article("b", body, title="hospital inaugurated by health minister")
+    assert first["content_hash"] == retitled["content_hash"]
+    similarity = jaccard(dedup.sketch(first).shingles, dedup.sketch(retitled).shingles)
+    assert 0.4 <= similarity < 0.8  # 6 of 42 shingles replaced: 36 / 48
+    dedup.dedup(first, store)
+    decision = dedup.dedup(retitled, store)
+    assert not decision.is_duplicate and decision.story_id == "a"
+    # a long body under a new headline stays above the threshold: a near copy
+    dedup.dedup(article("c", words(100), title="one headline"), store)
+    copy = dedup.dedup(article("d", words(100), title="another headline"), store)
+    assert [(m.id, m.method) for m in copy.matches] == [("c", "near")]
+    assert 0.95 < copy.matches[0].similarity < 1.0  # the new headline adds shingles
 
 
 def test_near_duplicate_at_and_below_the_threshold(dedup):
@@ -99,21 +122,26 @@ def test_the_threshold_is_configurable():
     assert not strict.dedup(article("b", edited(words(0), 20, 60, 100, 140)), store).is_duplicate
 
 
-def test_same_canonical_url_is_a_duplicate_whatever_the_text(dedup):
+def test_same_canonical_url_labels_a_copy_but_a_rewritten_page_is_a_new_article(dedup):
     store: dict = {}
     dedup.dedup(article("a", words(0), url="http://x/1", canonical_url="https://x/1"), store)
+    tracked = "http://x/1?utm_source=t"
     update = dedup.dedup(
-        article("b", words(500), url="http://x/1?utm_source=t", canonical_url="https://x/1"),
-        store,
+        article("b", edited(words(0), 50), url=tracked, canonical_url="https://x/1"), store
     )
     assert update.duplicate_of == "a"
-    assert [(m.method, m.similarity) for m in update.matches] == [("url", 0.0)]
+    assert [(m.method, m.similarity) for m in update.matches] == [("url", 0.9502)]  # 191 / 201
+    rewritten = dedup.dedup(
+        article("c", words(500), url=tracked, canonical_url="https://x/1"), store
+    )
+    assert not rewritten.is_duplicate and rewritten.story_id == "a"
 
 
 def test_url_is_the_fallback_when_there_is_no_canonical_url(dedup):
     store: dict = {}
     dedup.dedup(article("a", words(0), url="http://x/1"), store)
-    assert dedup.dedup(article("b", words(500), url="http://x/1"), store).duplicate_of == "a"
+    copy = dedup.dedup(article("b", edited(words(0), 50), url="http://x/1"), store)
+    assert [(m.id, m.method) for m in copy.matches] == [("a", "url")]
 
 
 def test_short_texts_and_placeholders_match_by_url_only(dedup):
@@ -130,6 +158,9 @@ def test_short_texts_and_placeholders_match_by_url_only(dedup):
     same_page = dedup.dedup(article("e", cartoon, title="كاريكاتير", url="http://x/c1"), store)
     assert same_page.duplicate_of == "a"
     assert [(m.method, m.similarity) for m in same_page.matches] == [("url", 1.0)]
+    # the full text later fetched from a page first seen as a placeholder
+    full = dedup.dedup(article("f", words(0), url="http://x/c1"), store)
+    assert not full.is_duplicate and full.story_id == "a"
 
 
 def test_min_words_is_configurable():
@@ -207,13 +238,21 @@ def test_window_expires_by_stream_time(dedup):
         article("copy", words(0), published_at="2015-07-07T23:00:00Z"), store
     ).is_duplicate
     assert dedup.window(store) == 3
-    # eight days after "old": it and its hash pointer are gone, "mid" stays
+    # eight days after "old": it is gone, "mid" stays
     fresh = dedup.dedup(article("later", words(0), published_at="2015-07-09T01:00:00Z"), store)
     assert fresh.duplicate_of == "old"  # "copy" arrived on 07-07 and is still in the window
-    dedup.dedup(article("much-later", words(2000), published_at="2015-07-16T00:00:00Z"), store)
-    assert {key for key in store if key.startswith(ARTICLE)} == {
+    dedup.dedup(
+        article("much-later", words(2000), url="http://x/m", published_at="2015-07-16T00:00:00Z"),
+        store,
+    )
+    # nothing of the expired entries is left behind
+    assert set(store) == {
         ARTICLE + "later",
         ARTICLE + "much-later",
+        SEQ + "3",
+        SEQ + "4",
+        URL + url_key({"url": "http://x/m"}),
+        CLOCK,
     }
     assert not dedup.dedup(article("new", words(1000), published_at=DAY), store).is_duplicate
 

@@ -60,11 +60,11 @@ def test_evaluation_scores_per_input_file(tmp_path):
     assert (day1.articles, day1.true_pairs, day1.reported_pairs) == (4, 0, 0)
     assert (day2.articles, day2.duplicates, day2.true_pairs, day2.hits) == (6, 4, 4, 4)
     assert evaluation.total.precision == evaluation.total.recall == 1.0
-    assert evaluation.methods == {"near": 4}
+    assert evaluation.methods == {"near": 4} and not evaluation.false_by_method
     low, high, pairs, reported = evaluation.histogram[8]  # Jaccard 111 / 121 = 0.917
     assert (round(low, 2), round(high, 2), pairs, reported) == (0.9, 0.95, 4, 4)
     report = render(evaluation)
-    assert "day2" in report and "1.0000" in report
+    assert "day2" in report and "1.0000" in report and "near 4 (0 false)" in report
 
 
 @pytest.mark.corpus
