@@ -20,6 +20,8 @@ from camel_tools.utils.normalize import (
     normalize_unicode,
 )
 
+from streams.text.memo import Memo
+
 _TAG_RE = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^>]{0,2000}>", re.IGNORECASE | re.DOTALL)
 _TATWEEL = "\u0640"
 # Bidi embeddings/overrides/isolates, zero-width chars, BOM and C0/C1 controls
@@ -67,8 +69,13 @@ def matching_form_of_clean(text: str) -> str:
 
     For callers that hold the :func:`clean_text` result anyway (enrich), so
     the text is not cleaned twice.
+
+    Folding is per character, so a text's form is its whitespace-separated
+    chunks' forms joined; chunks repeat like words, and a memo hit is far
+    cheaper than ``str.translate``, which looks every non-ASCII character
+    up in the table one by one (a 2,000-character body took ~120 µs).
     """
-    return " ".join(text.translate(_FOLDED_CHARS).split())
+    return " ".join(" ".join(map(_CHUNK_FORMS.__getitem__, text.split())).split())
 
 
 def _fold(text: str) -> str:
@@ -98,6 +105,10 @@ class _FoldTable(dict[int, str]):
 
 
 _FOLDED_CHARS = _FoldTable()
+# Chunks (whitespace-separated) whose matching forms are kept: a few corpus
+# days' vocabulary.
+_CHUNK_CACHE = 1 << 18
+_CHUNK_FORMS: Memo[str, str] = Memo(lambda chunk: chunk.translate(_FOLDED_CHARS), _CHUNK_CACHE)
 
 
 def _normalize_unicode(text: str) -> str:
