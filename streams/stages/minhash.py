@@ -89,18 +89,16 @@ def jaccard(a: np.ndarray, b: np.ndarray) -> float:
     return common / (a.size + b.size - common)
 
 
-def _prehashed(value: int) -> int:
-    """The MinHash input is already a 32-bit shingle hash."""
-    return value
-
-
 class Sketcher:
     """Makes sketches with one fixed set of MinHash permutations."""
 
     def __init__(self, *, num_perm: int, shingle_size: int, min_words: int) -> None:
         self.shingle_size = shingle_size
         self.min_words = min_words
-        self._empty = MinHash(num_perm=num_perm, seed=SEED, hashfunc=_prehashed, scheme=SCHEME)
+        # The inputs are already 32-bit shingle hashes: datasketch calls its
+        # hash function once per input, and the builtin ``int`` returns them
+        # as they are without a Python-level call each.
+        self._empty = MinHash(num_perm=num_perm, seed=SEED, hashfunc=int, scheme=SCHEME)
 
     def sketch(self, title: str, body: str) -> Sketch | None:
         """The sketch of an article's text, ``None`` if it is too short to match."""
