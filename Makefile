@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 UV     := $(PYTHON) -m uv
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: venv jars demo test test-unit lint bench broker-stop clean
+.PHONY: venv jars browser demo test test-unit lint bench broker-stop clean
 
 venv: $(BIN)/newsstreams
 
@@ -23,8 +23,20 @@ jars: venv
 demo: jars
 	$(BIN)/newsstreams demo
 
-test: jars
+test: jars browser
 	$(BIN)/pytest -ra
+
+# Headless Chromium for the live-page browser test
+# (tests/integration/test_live_page.py): Debian's chromium and chromium-driver
+# from apt, only when missing; DejaVu has the Arabic glyphs the page shows.
+CHROMIUM_PACKAGES := chromium chromium-driver fonts-dejavu-core
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+browser:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+		$(SUDO) apt-get update && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y $(CHROMIUM_PACKAGES); \
+	fi
 
 # Benchmarks into bench/ (results.json, report.md, chart.png); starts the local
 # broker when none answers, skips when ../shared/corpus is absent.
