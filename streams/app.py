@@ -61,7 +61,9 @@ app = faust.App(
     store="memory://",
     web_enabled=settings.web_port != 0,
     web_port=settings.web_port or 6066,
-    web_host="127.0.0.1",
+    # web_bind is the address Faust listens on (its default is every interface)
+    web_host=settings.web_host,
+    web_bind=settings.web_host,
     producer_max_request_size=settings.max_message_bytes * 2,
     consumer_max_fetch_size=settings.max_message_bytes * 2,
     consumer_auto_offset_reset="earliest",

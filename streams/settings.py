@@ -62,6 +62,7 @@ class Settings:
     processing_guarantee: str = "at_least_once"
     app_id: str = "newsstreams"
     web_port: int = 6066
+    web_host: str = "127.0.0.1"
     data_dir: Path = field(default_factory=lambda: PROJECT_ROOT / ".kafka" / "worker-data")
     max_message_bytes: int = 8 * 1024 * 1024
     max_body_chars: int = 1_000_000
@@ -123,6 +124,7 @@ class Settings:
             processing_guarantee=guarantee,
             app_id=env.get("NEWSSTREAMS_APP_ID") or cls.app_id,
             web_port=_int(env, "NEWSSTREAMS_WEB_PORT", cls.web_port, 0),
+            web_host=env.get("NEWSSTREAMS_WEB_HOST") or cls.web_host,
             data_dir=Path(data_dir) if data_dir else PROJECT_ROOT / ".kafka" / "worker-data",
             max_message_bytes=_int(
                 env, "NEWSSTREAMS_MAX_MESSAGE_BYTES", cls.max_message_bytes, 1024

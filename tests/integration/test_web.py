@@ -7,6 +7,7 @@ absolute totals.
 
 from __future__ import annotations
 
+import socket
 import time
 import urllib.parse
 from collections.abc import Callable
@@ -219,3 +220,13 @@ def test_live_page_and_the_data_it_polls(web_worker):
     assert trending["cldr:KZ"]["count"] >= 1
     assert trending["cldr:KZ"]["name_ar"] == "كازاخستان"
     assert live["rates"]["articles_per_s"] > 0
+
+
+def test_web_server_listens_on_loopback_only(web_worker):
+    """NEWSSTREAMS_WEB_HOST defaults to 127.0.0.1 (Faust itself would bind every
+    interface): another loopback address on the same port is refused."""
+    port = web_worker.settings.web_port
+    with socket.create_connection(("127.0.0.1", port), timeout=5):
+        pass
+    with pytest.raises(ConnectionRefusedError), socket.create_connection(("127.0.0.2", port), 5):
+        pass
