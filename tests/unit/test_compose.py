@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 COMPOSE: dict[str, Any] = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
 SERVICES: dict[str, Any] = COMPOSE["services"]
 APP_SERVICES = ("worker", "seed")
+MONITORING_SERVICES = ("prometheus", "grafana")
 SETTINGS_SOURCE = (ROOT / "streams" / "settings.py").read_text(encoding="utf-8")
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 NEEDED_IN_IMAGE = ("pyproject.toml", "uv.lock", "README.md", "streams", "schemas", "seeds")
@@ -85,10 +86,10 @@ def copied_sources() -> list[str]:
 
 
 def published_ports(service: str) -> list[tuple[int, int]]:
-    """(host, container) port pairs of a service."""
+    """(host, container) port pairs of a service (``[ip:]host:container``)."""
     pairs = []
     for entry in SERVICES[service].get("ports", []):
-        host, _, container = str(entry).rpartition(":")
+        host, container = str(entry).split(":")[-2:]
         pairs.append((int(host), int(container)))
     return pairs
 
@@ -100,7 +101,12 @@ def kafka_listeners(variable: str) -> dict[str, str]:
 
 
 def test_services() -> None:
-    assert set(SERVICES) == {"kafka", "worker", "seed"}
+    """The pipeline starts by default; monitoring only with ``--profile monitoring``."""
+    assert set(SERVICES) == {"kafka", *APP_SERVICES, *MONITORING_SERVICES}
+    for service in ("kafka", *APP_SERVICES):
+        assert "profiles" not in SERVICES[service], service
+    for service in MONITORING_SERVICES:
+        assert SERVICES[service]["profiles"] == ["monitoring"], service
 
 
 def test_kafka_is_a_single_kraft_node() -> None:
@@ -175,6 +181,20 @@ def test_worker_web_port_is_published_and_the_default() -> None:
     port = int(environment("worker")["NEWSSTREAMS_WEB_PORT"])
     assert port == Settings().web_port
     assert published_ports("worker") == [(port, port)]
+
+
+def test_published_ports_stay_on_the_hosts_loopback_except_kafka() -> None:
+    """The worker takes articles over HTTP: only the host itself may post them."""
+    for service in (*APP_SERVICES, *MONITORING_SERVICES):
+        for entry in SERVICES[service].get("ports", []):
+            assert str(entry).startswith("127.0.0.1:"), (service, entry)
+
+
+def test_worker_listens_on_the_container_network() -> None:
+    """Inside its container the worker must not keep the loopback default, or
+    neither the published port nor Prometheus reach it."""
+    assert environment("worker")["NEWSSTREAMS_WEB_HOST"] == "0.0.0.0"
+    assert Settings().web_host == "127.0.0.1"
 
 
 def test_worker_data_dir_is_a_volume_the_image_prepares() -> None:
