@@ -26,6 +26,8 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from functools import cache
+from typing import Any
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -118,10 +120,22 @@ CONSUMER_LAG_TOTAL = Gauge(
 def stage(name: str) -> Iterator[None]:
     """Count an article into stage ``name``, time it, and count it out when
     the block returns normally (an exception means the stage rejected it)."""
-    ARTICLES_IN.labels(name).inc()
-    with STAGE_SECONDS.labels(name).time():
+    articles_in, articles_out, seconds = _stage_children(name)
+    articles_in.inc()
+    start = time.perf_counter()
+    try:
         yield
-    ARTICLES_OUT.labels(name).inc()
+    finally:
+        seconds.observe(time.perf_counter() - start)
+    articles_out.inc()
+
+
+@cache
+def _stage_children(name: str) -> tuple[Any, Any, Any]:
+    """The labelled series of one stage, looked up once: ``labels()`` takes a
+    lock and builds a key on every call, which was most of the 9 µs a timed
+    stage cost."""
+    return ARTICLES_IN.labels(name), ARTICLES_OUT.labels(name), STAGE_SECONDS.labels(name)
 
 
 def record_outcome(outcome: str, messages: list[Message], now: float | None = None) -> None:
