@@ -178,19 +178,27 @@ def test_metrics_count_what_the_worker_did(web_worker):
     )
 
 
+def _entity(worker: WebWorker, entity_id: str) -> dict[str, Any] | None:
+    reply = http("GET", worker.url + "/entities/" + urllib.parse.quote(entity_id))
+    return reply.json() if reply.status == 200 else None
+
+
 def test_entities_come_from_the_registry_with_type_and_query(web_worker):
     settings = web_worker.settings
+    before = _entity(web_worker, "cldr:UA") or {"articles": 0, "mentions": 0}
+    # Ukraine in the title and twice in the body
     assert post_json(web_worker, article("اشتباكات على حدود أوكرانيا", 8, "أوكرانيا")).status == 202
-    listed = wait_for(
-        lambda: get_json(web_worker, "/entities?type=location"),
-        lambda body: "cldr:UA" in {e["id"] for e in body["entities"]},
+    ukraine = wait_for(
+        lambda: _entity(web_worker, "cldr:UA"),
+        lambda record: record is not None and record["articles"] == before["articles"] + 1,
         web_worker,
     )
+    assert ukraine["topic"] == settings.topic("entity.location.ukraine")
+    assert ukraine["mentions"] >= before["mentions"] + 3
+    listed = get_json(web_worker, "/entities?type=location")
+    assert "cldr:UA" in {e["id"] for e in listed["entities"]}
     assert {e["type"] for e in listed["entities"]} == {"location"}
     assert listed["count"] == len(listed["entities"])
-    ukraine = get_json(web_worker, "/entities/" + urllib.parse.quote("cldr:UA"))
-    assert ukraine["topic"] == settings.topic("entity.location.ukraine")
-    assert ukraine["mentions"] >= 2 and ukraine["articles"] >= 1
     # Arabic with another hamza and a diacritic, English in capitals
     for q in ("اوكرانيا", "أوكرانِيا", "UKRAINE"):
         found = get_json(web_worker, "/entities?q=" + urllib.parse.quote(q))["entities"]
