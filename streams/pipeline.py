@@ -172,11 +172,10 @@ class Pipeline:
         except Exception as exc:
             return self._dead_after_prepare(exc, dedup_stage.STAGE, prepared)
 
-    def finish(self, prepared: Prepared, store: topic_policy.Store, position: int) -> Result:
+    def finish(self, prepared: Prepared, store: topic_policy.Store) -> Result:
         """Decide the entity topics of a deduplicated article against the policy
-        state in ``store`` (at ``position`` in the one order the policy sees)
-        and route it: the enriched record, its entity-topic messages and the
-        registry records of the entities it reached."""
+        state in ``store`` and route it: the enriched record, its entity-topic
+        messages and the registry records of the entities it reached."""
         article = prepared.article
         stage = topic_policy.STAGE
         try:
@@ -185,7 +184,6 @@ class Pipeline:
                     article["entities"],
                     article_id=article["id"],
                     seen_at=article["ingested_at"],
-                    position=position,
                     store=store,
                     config=self.policy,
                     topic_prefix=self.settings.topic_prefix,
@@ -205,15 +203,14 @@ class Pipeline:
         self, raw: bytes, origin: Origin, store: Store, raw_key: str | None = None
     ) -> Result:
         """The whole chain in one call (offline mode, tests, benchmarks): dedup
-        and topic policy share ``store`` (their keys do not overlap), and the
-        record's offset is its position."""
+        and topic policy share ``store`` (their keys do not overlap)."""
         prepared = self.prepare(raw, origin, raw_key)
         if isinstance(prepared, Result):
             return prepared
         unique = self.dedup(prepared, store)
         if isinstance(unique, Result):
             return unique
-        return self.finish(unique, store, origin.offset)
+        return self.finish(unique, store)
 
     def _checked(self, outcome: str, messages: list[Message]) -> Result:
         """Fail into a dead letter, here, rather than crash the agent's send on a

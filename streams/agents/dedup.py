@@ -2,8 +2,7 @@
 enriched article, its entity-topic messages and registry records.
 
 The only agent on ``articles.signed``'s single partition, with the dedup
-window and the topic policy's counts in changelog-backed tables; the
-record's offset there is its place in the one order both decisions need.
+window and the topic policy's counts in changelog-backed tables.
 """
 
 from __future__ import annotations
@@ -24,5 +23,5 @@ async def dedup(stream: StreamT) -> None:
 async def _decide(event: EventT) -> None:
     decided = pipeline.dedup(Prepared.from_dict(event.value), dedup_table)
     if not isinstance(decided, Result):
-        decided = pipeline.finish(decided, policy_table, event.message.offset)
+        decided = pipeline.finish(decided, policy_table)
     await publish(decided)

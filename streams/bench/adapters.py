@@ -109,9 +109,8 @@ def _tag(ctx: StageContext, article: dict[str, Any]) -> dict[str, Any]:
 
 
 def _route(ctx: StageContext, article: dict[str, Any]) -> list[Message]:
-    """Topic policy and route, as :meth:`Pipeline.finish` chains them (the
-    article's offset is its position, as in :meth:`Pipeline.process`)."""
-    finished = ctx.pipeline.finish(Prepared(article, ""), ctx.store, article["origin"]["offset"])
+    """Topic policy and route, as :meth:`Pipeline.finish` chains them."""
+    finished = ctx.pipeline.finish(Prepared(article, ""), ctx.store)
     return finished.messages
 
 

@@ -25,12 +25,12 @@ the worker, a dict offline), under three kinds of keys: ``entity:<id>``
 per article id and idempotent for the article's re-delivery: the last few
 article ids of each entity are kept and a repeat is not counted again.
 
-A re-delivered article also gets the same topic decision as the first time:
-a discovered entity remembers the ``position`` (the article's place in the
-one sequential order the policy runs in: its offset on ``articles.signed``,
-or its index offline) at which it was granted, and a repeat from before that
-position still gets ``topic: null``. Without it, an article replayed after a
-crash could reach an entity topic it did not reach the first time.
+A re-delivered article also gets the same decision as the first time: each
+entity keeps, with the ids of its last articles, the topic and slug each of
+them got, and a repeat gets those back. Without it, an article replayed after
+a crash (possibly re-sent by ingest, so at a later offset) could reach an
+entity topic it did not reach the first time, because the entity earned its
+topic in between.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ from streams.slug import entity_topic
 STAGE = "topic_policy"
 #: The logical name of the compacted registry topic (prefix it like any topic).
 REGISTRY_TOPIC = "entities.registry"
-_RECENT_ARTICLES = 8
+_RECENT_ARTICLES = 32
 _MAX_NAMES = 10
 _COUNT_KEY = "topics:discovered"
 
@@ -96,14 +96,12 @@ def apply_policy(
     *,
     article_id: str,
     seen_at: str,
-    position: int,
     store: Store,
     config: PolicyConfig,
     topic_prefix: str = "",
 ) -> PolicyResult:
     """Count ``entities`` (the tag stage's records for article ``article_id``,
-    seen at RFC 3339 time ``seen_at``, at ``position`` in the policy's order)
-    and decide their topics.
+    seen at RFC 3339 time ``seen_at``) and decide their topics.
 
     Returns new entity records (inputs are not mutated): granted ones carry
     their topic and final slug, the others ``topic: None``.
@@ -112,18 +110,27 @@ def apply_policy(
     registry = []
     for entity in entities:
         old = store.get(f"entity:{entity['id']}")
-        repeat = old is not None and article_id in old["recent"]
-        state = _counted(old, entity, article_id, seen_at)
-        if state["topic"] is None:
-            _grant(state, entity, store, config, topic_prefix, position)
+        earlier = _earlier_decision(old, article_id)
+        state = _counted(old, entity, seen_at, repeat=earlier is not None)
+        if earlier is None:
+            if state["topic"] is None:
+                _grant(state, entity, store, config, topic_prefix)
+            earlier = (state["topic"], state["slug"])
+            state["recent"] = [*state["recent"], [article_id, *earlier]][-_RECENT_ARTICLES:]
         store[f"entity:{entity['id']}"] = state
-        topic = state["topic"]
-        if repeat and not state["kb"] and state.get("granted_at", position) > position:
-            topic = None  # granted after this article's first delivery
-        decided.append({**entity, "slug": state["slug"], "topic": topic})
+        topic, slug = earlier
+        decided.append({**entity, "slug": slug, "topic": topic})
         if topic is not None:
             registry.append(registry_record(state))
     return PolicyResult(decided, registry)
+
+
+def _earlier_decision(state: dict[str, Any] | None, article_id: str) -> tuple[Any, Any] | None:
+    """(topic, slug) the entity got in ``article_id`` before, if it is a repeat."""
+    for seen_id, topic, slug in (state or {}).get("recent", ()):
+        if seen_id == article_id:
+            return topic, slug
+    return None
 
 
 def registry_record(state: dict[str, Any]) -> dict[str, Any]:
@@ -145,7 +152,7 @@ def registry_record(state: dict[str, Any]) -> dict[str, Any]:
 
 
 def _counted(
-    old: dict[str, Any] | None, entity: dict[str, Any], article_id: str, seen_at: str
+    old: dict[str, Any] | None, entity: dict[str, Any], seen_at: str, *, repeat: bool
 ) -> dict[str, Any]:
     """The entity's state after this article (unchanged counts on a repeat)."""
     state = (
@@ -167,10 +174,9 @@ def _counted(
     )
     state["name"], state["name_ar"] = entity["name"], entity.get("name_ar")
     state["names"] = _merged(state["names"], entity.get("names", ()))
-    if article_id not in state["recent"]:
+    if not repeat:
         state["mentions"] += entity["count"]
         state["articles"] += 1
-        state["recent"] = [*state["recent"], article_id][-_RECENT_ARTICLES:]
         state["first_seen"] = min(state["first_seen"], seen_at)
         state["last_seen"] = max(state["last_seen"], seen_at)
     return state
@@ -182,7 +188,6 @@ def _grant(
     store: Store,
     config: PolicyConfig,
     topic_prefix: str,
-    position: int,
 ) -> None:
     if entity["kb"]:
         state["topic"] = entity_topic(state["type"], state["slug"], topic_prefix)
@@ -200,7 +205,6 @@ def _grant(
     store[_COUNT_KEY] = granted + 1
     state["slug"] = slug
     state["topic"] = entity_topic(state["type"], slug, topic_prefix)
-    state["granted_at"] = position
 
 
 def _merged(names: Iterable[str], more: Iterable[str]) -> list[str]:
