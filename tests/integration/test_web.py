@@ -238,3 +238,12 @@ def test_web_server_listens_on_loopback_only(web_worker):
         pass
     with pytest.raises(ConnectionRefusedError), socket.create_connection(("127.0.0.2", port), 5):
         pass
+
+
+def test_worker_logs_one_json_object_per_line(web_worker):
+    """The module's worker runs with NEWSSTREAMS_LOG_FORMAT=json."""
+    lines = [line for line in web_worker.handle.log_path.read_text().splitlines() if line]
+    assert lines
+    records = [orjson.loads(line) for line in lines]
+    assert all({"time", "level", "logger", "message"} <= set(r) for r in records)
+    assert any(r["logger"].startswith("faust") for r in records)

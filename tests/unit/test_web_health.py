@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from streams.settings import Settings, SettingsError
 from streams.web.health import HealthInputs, assess, consumer_lag
 
 RUNNING = {"ingest": "running", "dedup": "running"}
@@ -50,3 +53,10 @@ def test_lag_counts_messages_after_the_last_one_read():
     end = {"t.raw": {0: 10, 1: 8, 2: 3}, "t.signed": {0: 1}}
     # partition 2 was never read: the monitor knows no position, so no lag
     assert consumer_lag(read, end) == {"t.raw": {0: 0, 1: 3}, "t.signed": {0: 0}}
+
+
+def test_lag_limit_setting():
+    assert Settings().health_max_lag == 0
+    assert Settings.from_env({"NEWSSTREAMS_HEALTH_MAX_LAG": "500"}).health_max_lag == 500
+    with pytest.raises(SettingsError):
+        Settings.from_env({"NEWSSTREAMS_HEALTH_MAX_LAG": "-1"})
