@@ -18,6 +18,7 @@ The result is the same labelling crfsuite gives (checked by
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import accumulate, filterfalse
 from pathlib import Path
 
 import numpy as np
@@ -72,71 +73,68 @@ class CrfModel:
         transitions[:size, :size] = self.transitions
         self._transitions = np.exp(transitions)
         self._start = np.ones(size + 1)
-        self._state_labels = [*self.labels, ""]
         self._extractor = extractor
         # Emission table: row ``self._index[surface]`` holds that surface's
         # weight sums, one column per window offset.
         self._index: dict[str, int] = {}
         self._table = np.zeros((1024, len(WINDOW), size))
+        self._add_rows([PAD])
+        self._pad = self._index[PAD]
 
     def tag(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
-        """BIO labels of every token of every sentence (lists of surfaces).
-
-        The sentences are decoded as one sequence: the two pads between
-        sentences become frames where only an extra *separator* state may
-        be, entered from and leaving to every label at no cost, so every
-        path crosses each gap through it and each sentence's best labelling
-        is chosen independently, exactly as sentence by sentence, in one
-        call. (Ties, which real-valued weights make vanishingly rare, may
-        break differently from crfsuite.)
-        """
-        if not sentences:
-            return []
-        scores, starts = self._scores_of(sentences)
-        _, states = _hmmc.viterbi(self._start, self._transitions, scores)
-        labels = list(map(self._state_labels.__getitem__, states.tolist()))
+        """BIO labels of every token of every sentence (lists of surfaces)."""
+        surfaces = [surface for sentence in sentences for surface in sentence]
+        ends = list(accumulate(map(len, sentences)))
+        labels = list(map(self.labels.__getitem__, self.states(surfaces, ends).tolist()))
         return [
-            labels[start : start + len(sentence)]
-            for start, sentence in zip(starts, sentences, strict=True)
+            labels[end - len(sentence) : end] for end, sentence in zip(ends, sentences, strict=True)
         ]
 
-    def _scores_of(self, sentences: Sequence[Sequence[str]]) -> tuple[np.ndarray, list[int]]:
-        """``(frames, labels + 1)`` scores of the document, and where each
-        sentence's frames start.
+    def states(self, surfaces: Sequence[str], ends: Sequence[int]) -> np.ndarray:
+        """Label index (into :attr:`labels`) of every token of a document.
 
-        All sentences are laid end to end with two pads between them, which
-        is exactly each sentence's own padding, so one gather and five
-        shifted additions score the whole document; the pads' own frames
-        are the separators between sentences.
+        ``surfaces`` are the tokens of all its decoding units laid end to
+        end, ``ends`` the (exclusive) end of each unit. The units are decoded
+        as one sequence with two pads between them, which is exactly each
+        unit's own padding, so one gather and five shifted additions score
+        the whole document. The pads' frames separate the units: only an
+        extra *separator* state may be there, entered from and leaving to
+        every label at no cost, so every path crosses each gap through it
+        and each unit's best labelling is chosen independently, exactly as
+        crfsuite labels it alone, in one Viterbi call. (Ties, which
+        real-valued weights make vanishingly rare, may break differently.)
         """
-        padded = [PAD, PAD]
-        starts = []
-        for sentence in sentences:
-            starts.append(len(padded) - 2)
-            padded.extend(sentence)
-            padded.extend((PAD, PAD))
-        rows = self._rows_of(padded)
-        table = self._table[rows]  # (len, window, labels)
-        n, size = len(padded) - 4, len(self.labels)
-        scores = np.zeros((n, size + 1))
+        n, size = len(surfaces), len(self.labels)
+        if not n:
+            return np.zeros(0, dtype=np.int64)
+        bounds = np.asarray(ends, dtype=np.int64)
+        unit = np.repeat(np.arange(len(bounds)), np.diff(bounds, prepend=0))
+        # Frame of each token: two pads before each unit before its own.
+        frame = np.arange(n) + 2 * unit
+        padded = np.full(len(bounds) * 2 + n + 2, self._pad)
+        padded[frame + 2] = self._rows_of(surfaces)
+        table = self._table[padded]  # (frames + 4, window, labels)
+        frames = len(padded) - 4
+        scores = np.zeros((frames, size + 1))
         emissions = scores[:, :size]
         for column, k in enumerate(WINDOW):
-            emissions += table[2 + k : 2 + k + n, column]
-        separator = np.ones(n, dtype=bool)
-        for start, sentence in zip(starts, sentences, strict=True):
-            separator[start : start + len(sentence)] = False
+            emissions += table[2 + k : 2 + k + frames, column]
+        separator = np.ones(frames, dtype=bool)
+        separator[frame] = False
         scores[separator, :size] = _IMPOSSIBLE
-        scores[~separator, size] = _IMPOSSIBLE
-        return scores, starts
+        scores[frame, size] = _IMPOSSIBLE
+        _, states = _hmmc.viterbi(self._start, self._transitions, scores)
+        return states[frame]
 
     def _rows_of(self, surfaces: Sequence[str]) -> np.ndarray:
         """Row of each surface in the emission table, computing missing rows."""
         index = self._index
-        missing = [s for s in dict.fromkeys(surfaces) if s not in index]
+        missing = [*filterfalse(index.__contains__, dict.fromkeys(surfaces))]
         if missing:
             if len(index) + len(missing) > _CACHE_MAX:
                 index.clear()
-                missing = list(dict.fromkeys(surfaces))
+                index[PAD] = self._pad  # its row stays where it is
+                missing = [s for s in dict.fromkeys(surfaces) if s != PAD]
             self._add_rows(missing)
         return np.fromiter(map(index.__getitem__, surfaces), dtype=np.int64, count=len(surfaces))
 

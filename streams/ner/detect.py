@@ -22,9 +22,11 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from itertools import compress, filterfalse
+from itertools import compress, count, filterfalse
 from pathlib import Path
 from typing import NamedTuple
+
+import numpy as np
 
 from streams.kb import KbEntity
 from streams.kb.catalog import kb_entities, kb_stop_phrases
@@ -37,6 +39,7 @@ from streams.ner.features import FeatureExtractor
 from streams.ner.gazetteer import NAME, Gazetteer, forms
 from streams.ner.tokens import Tokens, sentence_bounds, tokens_of
 from streams.ner.triggers import triggers_of
+from streams.text.memo import Memo
 from streams.text.normalize import matching_form
 
 #: The committed model (see :mod:`streams.ner.train`).
@@ -184,13 +187,23 @@ class MentionDetector:
         out: list[list[Span]] = [[] for _ in fields]
         if self.model is None:
             return out
-        pieces = [
-            (index, begin, end) for index, f in enumerate(fields) for begin, end in f.sentences
-        ]
-        sentences = [fields[i].tokens.surfaces[begin:end] for i, begin, end in pieces]
-        for (index, begin, _), labels in zip(pieces, self.model.tag(sentences), strict=True):
-            if labels.count(OUTSIDE) == len(labels):
-                continue
+        # The document's decoding units laid end to end: (field, first
+        # token in the field, its offset in the document).
+        surfaces: list[str] = []
+        units: list[tuple[int, int, int]] = []
+        ends: list[int] = []
+        for index, f in enumerate(fields):
+            base = len(surfaces)
+            units.extend((index, begin, base) for begin, _ in f.sentences)
+            ends.extend(base + end for _, end in f.sentences)
+            surfaces.extend(f.tokens.surfaces)
+        model = self.model
+        states = model.states(surfaces, ends)
+        # Only units with a label other than O yield spans, and few do.
+        tagged = np.flatnonzero(states != model.labels.index(OUTSIDE))
+        for unit in np.unique(np.searchsorted(ends, tagged, side="right")).tolist():
+            index, begin, base = units[unit]
+            labels = list(map(model.labels.__getitem__, states[base + begin : ends[unit]].tolist()))
             f = fields[index]
             words = f.tokens.words
             for label, start, end in sorted(chunks(labels), key=lambda c: c[1]):
@@ -266,7 +279,7 @@ class MentionDetector:
             positions = (
                 range(len(words))
                 if short_key
-                else [j for j, form in enumerate(word_forms) if form[-_TAIL:] in tails]
+                else compress(count(), map(tails.__contains__, map(_TAILS.__getitem__, word_forms)))
             )
             for j in positions:
                 if j < end or words[j] in taken:
@@ -329,6 +342,15 @@ class MentionDetector:
 def get_detector() -> MentionDetector:
     """The process-wide detector with the committed model (loaded once, offline)."""
     return MentionDetector.load(MODEL_PATH)
+
+
+def _tail(form: str) -> str:
+    return form[-_TAIL:]
+
+
+# A form's tail, memoised so the filter in :meth:`MentionDetector._propagate`
+# runs over a document's words without a Python-level step per word.
+_TAILS: Memo[str, str] = Memo(_tail, _FORM_CACHE_MAX)
 
 
 def _name_like(form: str, above: int = RARE_WORD_COUNT) -> bool:

@@ -37,10 +37,14 @@ from streams.ner.clusters import RARE_WORD_COUNT, is_common_word, word_infos
 from streams.ner.detect import Span
 from streams.ner.gazetteer import DEMONYM
 from streams.slug import slugify
+from streams.text.memo import Memo
 
 ENTITY_TYPES = {"PER": "person", "ORG": "organization", "LOC": "location"}
 _ABD = "عبد"
 _DIACRITIC_RE = re.compile("[\u064b-\u065f\u0670]")
+# Per-name work memoised across articles (names recur; both are pure).
+_MEMO_LIMIT = 1 << 16
+_SLUGS: Memo[str, str] = Memo(slugify, _MEMO_LIMIT)
 
 
 @dataclass
@@ -97,7 +101,7 @@ def link(spans: Sequence[Span], texts: Sequence[str]) -> list[LinkedEntity]:
             entity_type = ENTITY_TYPES[label]
             target = f"ner:{entity_type}:{' '.join(key)}"
             if target not in entities:
-                entities[target] = LinkedEntity(target, entity_type, slugify(" ".join(key)), None)
+                entities[target] = LinkedEntity(target, entity_type, _SLUGS[" ".join(key)], None)
         surface = texts[span.field][span.start : span.end]
         entities[target].add(span, _display(surface, span.forms[0], bare))
     ordered = sorted(entities.values(), key=lambda e: min(s[:2] for s in e.spans))
@@ -109,6 +113,10 @@ def link(spans: Sequence[Span], texts: Sequence[str]) -> list[LinkedEntity]:
 def entity_key(span_forms: Sequence[str]) -> tuple[tuple[str, ...], str]:
     """The key of an unknown mention's forms, and its first token's bare
     form (proclitics removed, article kept); see the module docstring."""
+    return _KEYS[tuple(span_forms)]
+
+
+def _entity_key(span_forms: tuple[str, ...]) -> tuple[tuple[str, ...], str]:
     if not span_forms:
         return (), ""
     bare = _preferred_bare(span_forms[0])
@@ -120,6 +128,9 @@ def entity_key(span_forms: Sequence[str]) -> tuple[tuple[str, ...], str]:
         else:
             joined.append(token)
     return tuple(joined), bare
+
+
+_KEYS: Memo[tuple[str, ...], tuple[tuple[str, ...], str]] = Memo(_entity_key, _MEMO_LIMIT)
 
 
 def _preferred_bare(form: str) -> str:
@@ -169,12 +180,15 @@ def _contains(name: tuple[str, ...], part: tuple[str, ...]) -> bool:
     """Whether ``part`` begins or ends ``name``, articles ignored (الغامدي ≡
     غامدي). A middle word is a father's name (محمد بن عبدالعزيز الصفيان),
     not a way to refer to the person."""
-    name, part = _without_articles(name), _without_articles(part)
+    name, part = _ARTICLELESS[name], _ARTICLELESS[part]
     return name[: len(part)] == part or name[-len(part) :] == part
 
 
 def _without_articles(tokens: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(without_article(token) or token for token in tokens)
+
+
+_ARTICLELESS: Memo[tuple[str, ...], tuple[str, ...]] = Memo(_without_articles, _MEMO_LIMIT)
 
 
 def _stands_alone(label: str, bare: str) -> bool:

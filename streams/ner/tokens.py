@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from itertools import accumulate, pairwise
+from itertools import accumulate, compress, count, pairwise
 from operator import add, sub
 from typing import NamedTuple
 
@@ -88,8 +88,10 @@ def sentence_bounds(text: str, tokens: Tokens) -> list[tuple[int, int]]:
     own; line breaks lie between tokens and are found in the text, not by
     walking the tokens.
     """
-    cuts = [i + 1 for i, surface in enumerate(tokens.surfaces) if surface in _SENTENCE_END]
+    cuts = list(compress(count(1), map(_SENTENCE_END.__contains__, tokens.surfaces)))
     if "\n" in text:
-        starts = [start for start, _ in tokens.spans]
-        cuts.extend(bisect_left(starts, m.start()) for m in _NEWLINE_RE.finditer(text))
+        # ``(offset,)`` sorts just before a span starting there: the bisection
+        # finds the first token after the break without a list of starts.
+        spans = tokens.spans
+        cuts.extend(bisect_left(spans, (m.start(),)) for m in _NEWLINE_RE.finditer(text))
     return list(pairwise(sorted({0, len(tokens.surfaces), *cuts})))
