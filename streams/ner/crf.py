@@ -129,7 +129,7 @@ class CrfModel:
     def _rows_of(self, surfaces: Sequence[str]) -> np.ndarray:
         """Row of each surface in the emission table, computing missing rows."""
         index = self._index
-        missing = [*filterfalse(index.__contains__, dict.fromkeys(surfaces))]
+        missing = [*dict.fromkeys(filterfalse(index.__contains__, surfaces))]
         if missing:
             if len(index) + len(missing) > _CACHE_MAX:
                 index.clear()

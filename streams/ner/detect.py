@@ -327,7 +327,7 @@ class MentionDetector:
         surfaces are normalised in one batch (see
         :func:`~streams.ner.gazetteer.forms`)."""
         memo = self._forms
-        new = [*filterfalse(memo.__contains__, dict.fromkeys(tokens.surfaces))]
+        new = [*dict.fromkeys(filterfalse(memo.__contains__, tokens.surfaces))]
         if new:
             if len(memo) + len(new) > _FORM_CACHE_MAX:
                 memo.clear()

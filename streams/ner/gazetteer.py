@@ -171,7 +171,7 @@ class Gazetteer:
         cache = self._tokens
         if len(cache) > _CACHE_MAX:
             cache.clear()
-        missing = [*filterfalse(cache.__contains__, dict.fromkeys(surfaces))]
+        missing = [*dict.fromkeys(filterfalse(cache.__contains__, surfaces))]
         for surface, form in zip(missing, forms(missing), strict=True):
             cache[surface] = _Token(form, self._patterns_starting(surface, form))
         return list(map(cache.__getitem__, surfaces))
