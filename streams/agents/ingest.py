@@ -9,9 +9,9 @@ from __future__ import annotations
 from faust import EventT, StreamT
 
 from streams.agents.acks import handle_each
-from streams.agents.publish import publish
+from streams.agents.publish import publish, send_all
 from streams.app import app, declare_topics, pipeline, raw_topic, signed_topic
-from streams.models import Origin
+from streams.models import Message, Origin
 from streams.pipeline import Result
 
 
@@ -33,4 +33,6 @@ async def _ingest(event: EventT) -> None:
     # KB entities always get their topic: create them here, in parallel,
     # rather than on the single dedup partition
     await declare_topics(e["topic"] for e in prepared.article["entities"] if e["topic"])
-    await signed_topic.send(key=prepared.key, value=prepared.as_dict())
+    await send_all(
+        [(signed_topic, Message(signed_topic.get_topic_name(), prepared.key, prepared.as_dict()))]
+    )
