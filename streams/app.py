@@ -25,18 +25,23 @@ Agents live in ``streams/agents/`` and only wire the stages in
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Iterable
 from typing import Any
 
 import faust
+from kafka.errors import KafkaError
 
 from streams import codec
-from streams.kafka_io import ensure_topics
+from streams.kafka_io import KafkaUnavailable, ensure_topics
 from streams.pipeline import Pipeline
 from streams.settings import Settings
 from streams.stages.topic_policy import REGISTRY_TOPIC
 
 codec.register()
+
+log = logging.getLogger("newsstreams.app")
+DECLARE_RETRY_SECONDS = 1.0
 
 settings = Settings.from_env()
 
@@ -110,11 +115,24 @@ async def declare_topics(names: Iterable[str]) -> None:
     the local broker, several per article early in a stream, all on the one
     dedup partition); one batched request in a thread costs about the same
     as one of them, and the ingest agent makes it ahead of dedup.
+
+    Broker errors are retried until the topics exist: an exception escaping
+    an agent's handler crashes the agent, and Faust then commits past the
+    event it was handling (seen: "All brokers are currently fenced" right
+    after a broker restart lost an article).
     """
     new = [name for name in dict.fromkeys(names) if name not in _output_topics]
     if not new:
         return
-    await asyncio.to_thread(ensure_topics, settings, new, partitions=settings.entity_partitions)
+    while True:
+        try:
+            await asyncio.to_thread(
+                ensure_topics, settings, new, partitions=settings.entity_partitions
+            )
+            break
+        except (KafkaError, KafkaUnavailable) as exc:
+            log.warning("cannot create %d topic(s) yet (%s); trying again", len(new), exc)
+            await asyncio.sleep(DECLARE_RETRY_SECONDS)
     for name in new:
         _output_topics.setdefault(name, app.topic(name, partitions=settings.entity_partitions))
 
