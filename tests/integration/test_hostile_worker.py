@@ -33,7 +33,7 @@ def test_ten_thousand_malformed_messages(settings, worker):
         # without usable fields share ids, and the last of a shared id may
         # still be on its way when all ids have been seen once.
         outcomes = watcher.wait(
-            lambda o: o.records >= len(sent.ids) + len(valid.ids), 300, hostile.alive
+            lambda o: o.records >= len(sent.ids) + len(valid.ids), 600, hostile.alive
         )
         assert hostile.alive(), hostile.log()
         dead = outcomes.by_topic[settings.topic("articles.deadletter")]
