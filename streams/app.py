@@ -32,13 +32,14 @@ from typing import Any
 import faust
 from kafka.errors import KafkaError
 
-from streams import codec
+from streams import codec, producer_metadata
 from streams.kafka_io import KafkaUnavailable, ensure_topics
 from streams.pipeline import Pipeline
 from streams.settings import Settings
 from streams.stages.topic_policy import REGISTRY_TOPIC
 
 codec.register()
+producer_metadata.install()
 
 log = logging.getLogger("newsstreams.app")
 DECLARE_RETRY_SECONDS = 1.0
@@ -102,7 +103,7 @@ policy_table = app.Table(settings.topic("topic-policy"), partitions=1, key_type=
 
 _output_topics: dict[str, Any] = {
     topic.get_topic_name(): topic
-    for topic in (enriched_topic, duplicates_topic, deadletter_topic, registry_topic)
+    for topic in (signed_topic, enriched_topic, duplicates_topic, deadletter_topic, registry_topic)
 }
 
 

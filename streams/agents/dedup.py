@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from faust import EventT, StreamT
 
-from streams.agents.acks import handle_each
+from streams.agents.acks import Delivery, handle_each
 from streams.agents.publish import publish
 from streams.app import app, dedup_table, pipeline, policy_table, signed_topic
 from streams.pipeline import Prepared, Result
@@ -20,8 +20,8 @@ async def dedup(stream: StreamT) -> None:
     await handle_each(stream, _decide)
 
 
-async def _decide(event: EventT) -> None:
+async def _decide(event: EventT) -> Delivery:
     decided = pipeline.dedup(Prepared.from_dict(event.value), dedup_table)
     if not isinstance(decided, Result):
         decided = pipeline.finish(decided, policy_table)
-    await publish(decided)
+    return await publish(decided)

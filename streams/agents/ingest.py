@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from faust import EventT, StreamT
 
-from streams.agents.acks import handle_each
+from streams.agents.acks import Delivery, handle_each
 from streams.agents.publish import publish, send_all
 from streams.app import app, declare_topics, pipeline, raw_topic, signed_topic
 from streams.models import Message, Origin
@@ -20,7 +20,7 @@ async def ingest(stream: StreamT) -> None:
     await handle_each(stream, _ingest)
 
 
-async def _ingest(event: EventT) -> None:
+async def _ingest(event: EventT) -> Delivery:
     message = event.message
     timestamp_ms = round(message.timestamp * 1000) if message.timestamp else None
     origin = Origin(message.topic, message.partition, message.offset, timestamp_ms)
@@ -28,11 +28,10 @@ async def _ingest(event: EventT) -> None:
     raw_key = message.key.decode("utf-8", "replace") if message.key else None
     prepared = pipeline.prepare(value, origin, raw_key)
     if isinstance(prepared, Result):
-        await publish(prepared)
-        return
+        return await publish(prepared)
     # KB entities always get their topic: create them here, in parallel,
     # rather than on the single dedup partition
     await declare_topics(e["topic"] for e in prepared.article["entities"] if e["topic"])
-    await send_all(
-        [(signed_topic, Message(signed_topic.get_topic_name(), prepared.key, prepared.as_dict()))]
+    return await send_all(
+        [Message(signed_topic.get_topic_name(), prepared.key, prepared.as_dict())]
     )
