@@ -22,7 +22,7 @@ from collections.abc import Awaitable, Callable
 
 from faust import EventT, StreamT
 
-MAX_IN_FLIGHT = 512  # events handed to the producer, not yet stored and acked
+MAX_IN_FLIGHT = 64  # events handed to the producer, not yet stored and acked
 
 Delivery = Awaitable[None]
 InFlight = tuple[EventT, "asyncio.Future[None]"]

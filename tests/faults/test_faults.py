@@ -88,13 +88,6 @@ def test_broker_stop_and_start_mid_stream(settings, worker, replay, fault_broker
     _settle_and_check(settings, "broker stop/start", 1, ids, watcher, worker.alive)
 
 
-@pytest.mark.xfail(
-    reason="open in issue 7: after the second worker joins and the first is killed, the "
-    "survivor sometimes stops making progress (seen in CI: 893 articles after the takeover, "
-    "then none for 10 minutes; an earlier stall of this kind showed the producer flush "
-    "waiting on a batch while table recovery restarted)",
-    strict=False,
-)
 def test_second_worker_joins_then_first_is_killed(settings, worker, replay):
     ids, watcher = replay
     second = worker.second("second")
