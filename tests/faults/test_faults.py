@@ -3,21 +3,24 @@
 Each test replays the 2,050 real articles of one SaudiNewsNet day, injects faults
 while the worker is busy, then checks by distinct article id that every raw
 article has exactly one kind of outcome (enriched, duplicate, dead letter),
-that no article is lost, and that any record emitted more than once (the
-at-least-once re-delivery window) is byte-identical to the first. The
-summary table is printed at the end of the session.
+that no article is lost, that any record emitted more than once (the
+at-least-once re-delivery window) is byte-identical to the first, and that
+the dedup window survived: a near-copy of an article enriched before the
+faults is caught as its duplicate. The summary table is printed at the end
+of the session.
 """
 
 from __future__ import annotations
 
 import random
 
+import orjson
 import pytest
 
 from streams import broker
 from streams.kafka_io import produce
 from streams.outcomes import Outcomes, OutcomeWatcher
-from streams.sources import iter_records
+from streams.sources import SourceRecord, iter_records
 from tests.conftest import SAUDINEWSNET
 from tests.faults.summary import SUMMARY, FaultRow
 
@@ -64,7 +67,29 @@ def _settle_and_check(
     assert not lost, f"{len(lost)} article(s) lost"
     assert outcomes.in_several_topics() == set(), "an article got two kinds of outcome"
     assert outcomes.divergent() == set(), "a re-emitted record differs from the first"
+    _catches_a_copy_of_an_early_article(settings, outcomes, watcher, alive)
     return outcomes
+
+
+def _catches_a_copy_of_an_early_article(settings, outcomes: Outcomes, watcher, alive) -> None:
+    """Dedup state survived the faults: a near-copy of an article enriched
+    before them (among the first ingested) is caught as its duplicate."""
+    enriched = outcomes.by_topic[settings.topic("articles.enriched")]
+    early = sorted(enriched.values(), key=lambda article: article["ingested_at"])[:20]
+    original = max(early, key=lambda article: len(article["body"]))
+    copy = {
+        "source": "fault-suite",
+        "title": original["title"],
+        "body": original["body"] + " (تحديث)",
+        "published_at": original["published_at"],  # stream time stays where it was
+        "language": "ar",
+    }
+    report = produce(settings, [SourceRecord(orjson.dumps(copy), "near-copy")], progress=False)
+    (copy_id,) = report.ids
+    seen = watcher.wait_for({copy_id}, STEP_TIMEOUT, alive)
+    notice = seen.by_topic[settings.topic("articles.duplicates")].get(copy_id)
+    assert notice is not None, f"a near-copy of {original['id']} was not caught after the fault"
+    assert notice["duplicate_of"] == original["id"]
 
 
 def test_kill9_three_times_in_one_replay(settings, worker, replay):
