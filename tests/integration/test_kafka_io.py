@@ -114,7 +114,7 @@ def test_subscribe_with_group_resumes_after_committed_offsets(settings: Settings
     group = f"{settings.topic_prefix}group"
     pattern = [r"articles\.enriched"]
     first = list(subscribe(settings, pattern, from_beginning=True, max_messages=1, group_id=group))
-    rest = list(subscribe(settings, pattern, max_messages=2, timeout=10, group_id=group))
+    rest = list(subscribe(settings, pattern, max_messages=2, timeout=60, group_id=group))
     assert len(first) + len(rest) == 3
     assert {m["key"] for m in first + rest} == {article_id(a) for a in ARTICLES[:3]}
 
