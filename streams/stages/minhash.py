@@ -71,16 +71,36 @@ def shingle_hashes(title: str, body: str, shingle_size: int, min_words: int) -> 
     tell one article from another, so such texts are never matched by
     content (see :mod:`streams.stages.dedup`).
     """
-    words = f"{matching_form_of_clean(title)} {matching_form_of_clean(body)}".split()
-    if len(words) < max(min_words, shingle_size):
-        return None
-    count = len(words) - shingle_size + 1
-    hashes = np.fromiter(
-        (zlib.crc32(" ".join(words[i : i + shingle_size]).encode()) for i in range(count)),
-        dtype=np.uint32,
-        count=count,
+    return form_shingle_hashes(
+        matching_form_of_clean(title), matching_form_of_clean(body), shingle_size, min_words
     )
-    return np.unique(hashes)
+
+
+def form_shingle_hashes(
+    title_form: str, body_form: str, shingle_size: int, min_words: int
+) -> np.ndarray | None:
+    """:func:`shingle_hashes` from the matching forms of title and body
+    (:func:`~streams.text.normalize.matching_form_of_clean`), for callers
+    that hold them already (enrich computes them).
+
+    A shingle's hash is the CRC-32 of its words joined by single spaces, and
+    a matching form is exactly such words, so the text is encoded once and
+    each shingle hashed as a slice of it (``memoryview``, no copy, every
+    step in C): joining and encoding each shingle took most of the sketch.
+    UTF-8 never has a space byte inside a character, so the space bytes are
+    the word boundaries.
+    """
+    data = " ".join(filter(None, (title_form, body_form))).encode()
+    words = data.count(b" ") + 1 if data else 0
+    if words < max(min_words, shingle_size):
+        return None
+    spaces = np.flatnonzero(np.frombuffer(data, np.uint8) == ord(" "))
+    count = words - shingle_size + 1
+    starts = [0, *(spaces[: count - 1] + 1).tolist()]
+    ends = [*spaces[shingle_size - 1 :].tolist(), len(data)]
+    view = memoryview(data)
+    shingles = map(view.__getitem__, map(slice, starts, ends))
+    return np.unique(np.fromiter(map(zlib.crc32, shingles), dtype=np.uint32, count=count))
 
 
 def jaccard(a: np.ndarray, b: np.ndarray) -> float:
@@ -102,7 +122,11 @@ class Sketcher:
 
     def sketch(self, title: str, body: str) -> Sketch | None:
         """The sketch of an article's text, ``None`` if it is too short to match."""
-        shingles = shingle_hashes(title, body, self.shingle_size, self.min_words)
+        return self.sketch_forms(matching_form_of_clean(title), matching_form_of_clean(body))
+
+    def sketch_forms(self, title_form: str, body_form: str) -> Sketch | None:
+        """:meth:`sketch` from the matching forms of title and body."""
+        shingles = form_shingle_hashes(title_form, body_form, self.shingle_size, self.min_words)
         if shingles is None:
             return None
         minhash = self._empty.copy()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zlib
+
 import numpy as np
 from datasketch.storage import DictSetStorage
 from hypothesis import given, settings
@@ -12,10 +14,12 @@ from streams.stages.minhash import (
     Sketcher,
     SketchIndex,
     _CompactBuckets,
+    form_shingle_hashes,
     indexable,
     jaccard,
     shingle_hashes,
 )
+from streams.text.normalize import matching_form_of_clean
 
 TEXT = " ".join(f"word{i}" for i in range(40))
 
@@ -28,6 +32,37 @@ def test_shingles_are_taken_from_the_matching_form_of_title_and_body():
     assert plain is not None and np.array_equal(plain, marked)
     assert plain.dtype == np.uint32 and np.all(np.diff(plain.astype(np.int64)) > 0)
     assert plain.size == 10 - 5 + 1  # ten words
+
+
+# Words as matching forms have them: no whitespace, any script.
+_WORDS = st.lists(
+    st.text(st.characters(blacklist_categories=("Z", "C")), min_size=1, max_size=8),
+    max_size=30,
+)
+
+
+@given(_WORDS, _WORDS, st.integers(1, 6), st.integers(0, 12))
+def test_shingle_hashes_are_crc32_of_each_run_of_words(title, body, size, min_words):
+    """The slicing in form_shingle_hashes hashes exactly what joining each
+    shingle's words would: dedup state and decisions depend on the values."""
+    words = [*title, *body]
+    found = form_shingle_hashes(" ".join(title), " ".join(body), size, min_words)
+    if len(words) < max(size, min_words):
+        assert found is None
+        return
+    runs = (" ".join(words[i : i + size]) for i in range(len(words) - size + 1))
+    expected = sorted({zlib.crc32(run.encode()) for run in runs})
+    assert found is not None and found.tolist() == expected
+
+
+def test_shingles_of_display_text_are_those_of_its_matching_form(seed_text):
+    title, body = seed_text
+    forms = matching_form_of_clean(title), matching_form_of_clean(body)
+    assert np.array_equal(shingle_hashes(title, body, 5, 10), form_shingle_hashes(*forms, 5, 10))
+    sketcher = Sketcher(num_perm=64, shingle_size=5, min_words=10)
+    plain, from_forms = sketcher.sketch(title, body), sketcher.sketch_forms(*forms)
+    assert plain is not None and from_forms is not None
+    assert np.array_equal(plain.signature, from_forms.signature)
 
 
 def test_texts_below_min_words_have_no_shingles():
