@@ -14,6 +14,7 @@ from streams.stages.minhash import (
     Sketcher,
     SketchIndex,
     _CompactBuckets,
+    _sorted_distinct,
     form_shingle_hashes,
     indexable,
     jaccard,
@@ -34,9 +35,11 @@ def test_shingles_are_taken_from_the_matching_form_of_title_and_body():
     assert plain.size == 10 - 5 + 1  # ten words
 
 
-# Words as matching forms have them: no whitespace, any script.
+# Words as matching forms have them: no whitespace, any script; a few
+# repeat, so that some shingles do.
 _WORDS = st.lists(
-    st.text(st.characters(blacklist_categories=("Z", "C")), min_size=1, max_size=8),
+    st.sampled_from(["في", "the", "و"])
+    | st.text(st.characters(blacklist_categories=("Z", "C")), min_size=1, max_size=8),
     max_size=30,
 )
 
@@ -53,6 +56,27 @@ def test_shingle_hashes_are_crc32_of_each_run_of_words(title, body, size, min_wo
     runs = (" ".join(words[i : i + size]) for i in range(len(words) - size + 1))
     expected = sorted({zlib.crc32(run.encode()) for run in runs})
     assert found is not None and found.tolist() == expected
+
+
+@given(st.lists(st.integers(0, 2**32 - 1) | st.integers(0, 5)))
+def test_sorted_distinct_is_numpy_unique(values):
+    array = np.array(values, dtype=np.uint32)
+    found = _sorted_distinct(array)
+    assert found.dtype == np.uint32 and found.tolist() == np.unique(array).tolist()
+
+
+def test_a_sketcher_carries_nothing_from_one_sketch_to_the_next():
+    """The sketcher reuses one MinHash: each signature must depend on its own
+    text only, and stay as it was when later texts are sketched."""
+    sketcher = Sketcher(num_perm=64, shingle_size=5, min_words=10)
+    first = sketcher.sketch("", TEXT)
+    kept = first.signature.copy()
+    other = sketcher.sketch("", " ".join(f"other{i}" for i in range(40)))
+    again = sketcher.sketch("", TEXT)
+    fresh = Sketcher(num_perm=64, shingle_size=5, min_words=10).sketch("", TEXT)
+    assert np.array_equal(first.signature, kept)
+    assert np.array_equal(again.signature, kept) and np.array_equal(fresh.signature, kept)
+    assert not np.array_equal(other.signature, kept)
 
 
 def test_shingles_of_display_text_are_those_of_its_matching_form(seed_text):
