@@ -138,4 +138,4 @@ def _pipeline(ctx: StageContext, item: BenchInput) -> Result:
 
 PIPELINE = StageAdapter("pipeline", _pipeline)
 """The whole chain as the worker runs it, including what the stages leave to
-the pipeline (output schema check, encoding check, dead-lettering)."""
+the pipeline (stage metrics, encoding check, dead-lettering)."""

@@ -5,11 +5,13 @@ from __future__ import annotations
 import zlib
 
 import numpy as np
+from datasketch import MinHashLSH
 from datasketch.storage import DictSetStorage
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from streams.stages.minhash import (
+    LSH_WEIGHTS,
     Sketch,
     Sketcher,
     SketchIndex,
@@ -111,6 +113,12 @@ def test_sketch_survives_the_wire():
     again = Sketch.from_dict(sketch.as_dict())
     assert np.array_equal(again.shingles, sketch.shingles)
     assert np.array_equal(again.signature, sketch.signature)
+
+
+def test_index_bands_are_those_datasketch_optimises_for():
+    for num_perm, threshold in ((64, 0.4), (128, 0.8)):
+        lsh = MinHashLSH(threshold=threshold, num_perm=num_perm, weights=LSH_WEIGHTS)
+        assert SketchIndex(num_perm, threshold).bands == (lsh.b, lsh.r)
 
 
 def test_index_finds_similar_sketches_and_forgets_removed_ones():
