@@ -125,7 +125,7 @@ class Pipeline:
             article_id = article["id"]
             stage = enrich_stage.STAGE
             with metrics.stage(stage):
-                enriched = enrich_stage.enrich(
+                enriched, title_form, body_form = enrich_stage.enrich_with_forms(
                     article,
                     origin,
                     source_timezone=self.settings.source_timezone,
@@ -145,7 +145,7 @@ class Pipeline:
                 )
             stage = dedup_stage.STAGE
             with metrics.stage(SKETCH_METRIC):
-                sketch = self.deduplicator.sketch(enriched)
+                sketch = self.deduplicator.sketch(enriched, (title_form, body_form))
             return Prepared(enriched, raw.decode("utf-8"), sketch)
         except StageError as exc:
             return self._dead(exc, raw, origin, raw_key)

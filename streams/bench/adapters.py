@@ -79,20 +79,23 @@ def _validate(ctx: StageContext, item: BenchInput) -> tuple[dict[str, Any], Orig
     return article, item.origin
 
 
-def _enrich(ctx: StageContext, item: tuple[dict[str, Any], Origin]) -> dict[str, Any] | None:
+def _enrich(ctx: StageContext, item: tuple[dict[str, Any], Origin]) -> enrich.Enriched | None:
     article, origin = item
-    enriched = enrich.enrich(
+    enriched = enrich.enrich_with_forms(
         article,
         origin,
         source_timezone=ctx.settings.source_timezone,
         future_tolerance_seconds=ctx.settings.future_tolerance_seconds,
     )
     # Pipeline.prepare dead-letters what cleaning left empty
-    return enriched if enriched["title"] or enriched["body"] else STOP
+    record = enriched.record
+    return enriched if record["title"] or record["body"] else STOP
 
 
-def _sketch(ctx: StageContext, article: dict[str, Any]) -> tuple[dict[str, Any], Sketch | None]:
-    return article, ctx.pipeline.deduplicator.sketch(article)
+def _sketch(ctx: StageContext, enriched: enrich.Enriched) -> tuple[dict[str, Any], Sketch | None]:
+    """The sketch from the matching forms enrich made, as in :class:`Pipeline`."""
+    forms = (enriched.title_form, enriched.body_form)
+    return enriched.record, ctx.pipeline.deduplicator.sketch(enriched.record, forms)
 
 
 def _dedup(ctx: StageContext, item: tuple[dict[str, Any], Sketch | None]) -> dict[str, Any] | None:
@@ -101,11 +104,12 @@ def _dedup(ctx: StageContext, item: tuple[dict[str, Any], Sketch | None]) -> dic
     return STOP if decision.is_duplicate else {**article, "story_id": decision.story_id}
 
 
-def _tag(ctx: StageContext, article: dict[str, Any]) -> dict[str, Any]:
+def _tag(ctx: StageContext, enriched: enrich.Enriched) -> enrich.Enriched:
+    article = enriched.record
     entities = ctx.pipeline.tagger.tag(
         article["title"], article["body"], topic_prefix=ctx.settings.topic_prefix
     )
-    return {**article, "entities": entities}
+    return enriched._replace(record={**article, "entities": entities})
 
 
 def _route(ctx: StageContext, article: dict[str, Any]) -> list[Message]:
@@ -134,4 +138,4 @@ def _pipeline(ctx: StageContext, item: BenchInput) -> Result:
 
 PIPELINE = StageAdapter("pipeline", _pipeline)
 """The whole chain as the worker runs it, including what the stages leave to
-the pipeline (output schema check, encoding check, dead-lettering)."""
+the pipeline (stage metrics, encoding check, dead-lettering)."""

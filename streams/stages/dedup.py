@@ -218,9 +218,17 @@ class Deduplicator:
         self._index: SketchIndex | None = None
         self._synced: tuple[int, int] | None = None
 
-    def sketch(self, article: dict[str, Any]) -> Sketch | None:
-        """The article's sketch; ``None`` for texts too short to match by content."""
-        return self.sketcher.sketch(article["title"], article["body"])
+    def sketch(
+        self, article: dict[str, Any], forms: tuple[str, str] | None = None
+    ) -> Sketch | None:
+        """The article's sketch; ``None`` for texts too short to match by content.
+
+        ``forms`` are the matching forms of its title and body, when the
+        caller has them (:func:`streams.stages.enrich.enrich_with_forms`).
+        """
+        if forms is None:
+            return self.sketcher.sketch(article["title"], article["body"])
+        return self.sketcher.sketch_forms(*forms)
 
     def dedup(self, article: dict[str, Any], store: Store) -> Decision:
         """:meth:`sketch` and :meth:`decide` in one call (offline use, benchmarks)."""

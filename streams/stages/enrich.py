@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from typing import Any
+from typing import Any, NamedTuple
 
 from streams.models import Origin
 from streams.text import outlets
@@ -49,6 +49,17 @@ outlets.registry()
 load_idf()
 
 
+class Enriched(NamedTuple):
+    """An enriched record and the matching forms of its title and body
+    (:func:`~streams.text.normalize.matching_form_of_clean`), which enrich
+    computes anyway and dedup's sketch shingles: handed on, they are not
+    computed twice (that was a third of the sketch's time)."""
+
+    record: dict[str, Any]
+    title_form: str
+    body_form: str
+
+
 def enrich(
     article: dict[str, Any],
     origin: Origin,
@@ -62,6 +73,22 @@ def enrich(
     ``future_tolerance_seconds`` how far after ingestion a publication date
     may lie before it is flagged ``future``.
     """
+    return enrich_with_forms(
+        article,
+        origin,
+        source_timezone=source_timezone,
+        future_tolerance_seconds=future_tolerance_seconds,
+    ).record
+
+
+def enrich_with_forms(
+    article: dict[str, Any],
+    origin: Origin,
+    *,
+    source_timezone: str,
+    future_tolerance_seconds: int,
+) -> Enriched:
+    """:func:`enrich`, with the matching forms of title and body."""
     title = clean_text(article["title"])
     body = clean_text(article["body"])
     title_text = analyse_text(title)
@@ -80,7 +107,7 @@ def enrich(
     )
     about = keywords(title_terms, body_terms)
     body_words = len(body_terms) - body_kinds[PUNCTUATION]
-    return {
+    record = {
         "id": article["id"],
         "source": article["source"],
         "outlet": outlet,
@@ -107,6 +134,7 @@ def enrich(
         "entities": [],
         "origin": origin.as_dict(),
     }
+    return Enriched(record, title_text.matching_form, body_text.matching_form)
 
 
 def content_hash(title: str, body: str) -> str:

@@ -91,6 +91,8 @@ def analyse_text(text: str) -> TextTerms:
     on its own and whitespace to spaces, so it too is the chunks' forms
     joined. Chunks repeat like words do, so most of a text is looked up,
     not tokenised or folded: a third of the cost of doing both over the text.
+    A chunk's form is already single-spaced and trimmed (or empty), so the
+    text's is the non-empty ones joined, with no second split over the text.
     """
     found: list[Term] = []
     forms: list[str] = []
@@ -100,7 +102,7 @@ def analyse_text(text: str) -> TextTerms:
         chunks = list(map(_CHUNKS.__getitem__, line.split()))
         found.extend(chain.from_iterable(map(_CHUNK_TERMS, chunks)))
         forms.extend(map(_CHUNK_FORM, chunks))
-    return TextTerms(found, " ".join(" ".join(forms).split()))
+    return TextTerms(found, " ".join(filter(None, forms)))
 
 
 def count_kinds(terms: Iterable[Term]) -> Counter[str]:

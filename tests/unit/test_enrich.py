@@ -11,7 +11,8 @@ from streams import schemas
 from streams.models import Origin
 from streams.sources import iter_records
 from streams.stages import validate
-from streams.stages.enrich import content_hash, enrich, reading_seconds
+from streams.stages.enrich import content_hash, enrich, enrich_with_forms, reading_seconds
+from streams.text.normalize import matching_form_of_clean
 from streams.text.stems import stem_arabic
 
 ORIGIN = Origin("articles.raw", 0, 7, 1_437_523_553_000)  # 2015-07-22T00:05:53Z
@@ -166,6 +167,16 @@ def test_content_hash_ignores_diacritics_and_whitespace_and_headline_of_long_bod
 def test_enrich_hashes_what_content_hash_hashes(seed_text):
     record = _enrich(title=seed_text[0], body=seed_text[1])
     assert record["content_hash"] == content_hash(record["title"], record["body"])
+
+
+def test_enrich_hands_on_the_matching_forms_of_title_and_body(seed_text):
+    """Dedup shingles these forms instead of computing them again, so they
+    must be exactly the forms of the record's title and body."""
+    article = _article(title=seed_text[0], body=seed_text[1] + "\n\n" + BODY)
+    record, title_form, body_form = enrich_with_forms(article, ORIGIN, **OPTIONS)
+    assert record == enrich(article, ORIGIN, **OPTIONS)
+    assert title_form == matching_form_of_clean(record["title"]) != ""
+    assert body_form == matching_form_of_clean(record["body"]) != ""
 
 
 def _corpus_articles(path):
