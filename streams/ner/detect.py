@@ -22,7 +22,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from itertools import compress, count, filterfalse
+from itertools import compress
 from pathlib import Path
 from typing import NamedTuple
 
@@ -35,19 +35,18 @@ from streams.ner.clusters import COMMON_WORD_COUNT, RARE_WORD_COUNT, is_common_w
 from streams.ner.conll import OUTSIDE
 from streams.ner.crf import CrfModel
 from streams.ner.evaluate import chunks
-from streams.ner.features import FeatureExtractor
-from streams.ner.gazetteer import NAME, Gazetteer, forms
-from streams.ner.tokens import Tokens, sentence_bounds, tokens_of
+from streams.ner.features import PAD, WINDOW, FeatureExtractor
+from streams.ner.gazetteer import NAME, Entry, Gazetteer
+from streams.ner.lexicon import Lexicon, grown
 from streams.ner.triggers import triggers_of
-from streams.text.memo import Memo
-from streams.text.normalize import matching_form
 
 #: The committed model (see :mod:`streams.ner.train`).
 MODEL_PATH = Path(__file__).resolve().parent / "model.crfsuite"
 LABELS = {"person": "PER", "organization": "ORG", "location": "LOC"}
 #: Where a mention came from.
 KB, CRF, DOC = "kb", "crf", "doc"
-_FORM_CACHE_MAX = 1 << 17
+# Token types the lexicon keeps (see :class:`~streams.ner.lexicon.Lexicon`).
+_LEXICON_MAX = 1 << 18
 _TAIL = 3
 # Words that join the parts of Arabic names; never a short form of one.
 # Labels whose one-word names spread (see :meth:`MentionDetector._propagate`):
@@ -86,12 +85,21 @@ class _Field:
     """One field of a document, tokenised once for every step of detection."""
 
     text: str
-    tokens: Tokens
+    ids: np.ndarray
+    """Type id (:class:`~streams.ner.lexicon.Lexicon`) of each token."""
+    starts: list[int]
+    ends: list[int]
+    words: list[bool]
+    """Whether each token is a word (else a punctuation character)."""
     sentences: list[tuple[int, int]]
-    forms: list[str] = field(default_factory=list)
-    """Matching form of each token (only word tokens' are used)."""
-    word_index: list[int] = field(default_factory=list)
+    word_index: list[int] = field(init=False)
     """Token index of each word token, in order."""
+    word_ids: np.ndarray = field(init=False)
+    """Type id of each word token."""
+
+    def __post_init__(self) -> None:
+        self.word_index = list(compress(range(len(self.words)), self.words))
+        self.word_ids = self.ids[self.word_index]
 
 
 @cache
@@ -112,7 +120,16 @@ class MentionDetector:
     def __init__(self, model: CrfModel | None, gazetteer: Gazetteer) -> None:
         self.model = model
         self.gazetteer = gazetteer
-        self._forms: dict[str, str] = {}
+        # Per token type, indexed by lexicon id and filled as types are
+        # interned (:meth:`_add_types`): gazetteer entry, whether it has
+        # patterns, the id of its form's tail (:meth:`_propagate`), CRF
+        # emission rows.
+        self._entries: list[Entry] = []
+        self._starts_name = np.zeros(0, dtype=bool)
+        self._tails = np.zeros(0, dtype=np.int64)
+        self._tail_ids: dict[str, int] = {}
+        self._emissions = np.zeros((0, len(WINDOW), len(model.labels) if model else 0))
+        self.lexicon = Lexicon(self._add_types, _LEXICON_MAX)
 
     @classmethod
     def load(cls, path: Path | str = MODEL_PATH) -> MentionDetector:
@@ -121,7 +138,8 @@ class MentionDetector:
 
     def detect(self, texts: Sequence[str]) -> list[Span]:
         """Mentions in the fields ``texts`` of one document, by field and offset."""
-        return self._detect([_from_text(text) for text in texts])
+        self.lexicon.trim()
+        return self._detect([self._from_text(text) for text in texts])
 
     def tag_tokens(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
         """BIO labels (PER/LOC/ORG) of pre-tokenised sentences of one document.
@@ -129,7 +147,8 @@ class MentionDetector:
         Demonyms and mentions nested in a longer one are left out: BIO cannot
         nest, and annotation guidelines tag the country, not its adjective.
         """
-        fields = [_from_tokens(tokens) for tokens in sentences]
+        self.lexicon.trim()
+        fields = [self._from_tokens(tokens) for tokens in sentences]
         labels = [[OUTSIDE] * len(tokens) for tokens in sentences]
         spans = [s for s in self._detect(fields) if s.role == NAME]
         spans.sort(key=lambda s: (s.field, s.first, -s.last))
@@ -148,9 +167,6 @@ class MentionDetector:
         return labels
 
     def _detect(self, fields: list[_Field]) -> list[Span]:
-        for f in fields:
-            f.word_index = list(compress(range(len(f.tokens.words)), f.tokens.words))
-            f.forms = self._forms_of(f.tokens)
         kb = [self._kb_spans(i, f) for i, f in enumerate(fields)]
         crf = self._crf_spans(fields)
         kept: list[Span] = []
@@ -162,10 +178,21 @@ class MentionDetector:
         return kept
 
     def _kb_spans(self, index: int, f: _Field) -> list[Span]:
-        spans = list(map(f.tokens.spans.__getitem__, f.word_index))
-        surfaces = list(map(f.tokens.surfaces.__getitem__, f.word_index))
+        candidates = np.flatnonzero(self._starts_name[f.word_ids]).tolist()
+        if not candidates:
+            return []
+        word_ids = f.word_ids.tolist()
+        spans = list(
+            zip(
+                map(f.starts.__getitem__, f.word_index),
+                map(f.ends.__getitem__, f.word_index),
+                strict=True,
+            )
+        )
+        surfaces = list(map(self.lexicon.surfaces.__getitem__, word_ids))
+        entries = list(map(self._entries.__getitem__, word_ids))
         out = []
-        for match in self.gazetteer.scan(f.text, spans, surfaces):
+        for match in self.gazetteer.scan(f.text, spans, surfaces, entries, candidates):
             first, last = f.word_index[match.first], f.word_index[match.last]
             out.append(
                 Span(
@@ -189,23 +216,23 @@ class MentionDetector:
             return out
         # The document's decoding units laid end to end: (field, first
         # token in the field, its offset in the document).
-        surfaces: list[str] = []
         units: list[tuple[int, int, int]] = []
         ends: list[int] = []
+        base = 0
         for index, f in enumerate(fields):
-            base = len(surfaces)
             units.extend((index, begin, base) for begin, _ in f.sentences)
             ends.extend(base + end for _, end in f.sentences)
-            surfaces.extend(f.tokens.surfaces)
+            base += len(f.ids)
         model = self.model
-        states = model.states(surfaces, ends)
+        rows = np.concatenate([f.ids for f in fields])
+        states = model.states(self._emissions, rows, ends, self._pad())
         # Only units with a label other than O yield spans, and few do.
         tagged = np.flatnonzero(states != model.labels.index(OUTSIDE))
         for unit in np.unique(np.searchsorted(ends, tagged, side="right")).tolist():
             index, begin, base = units[unit]
             labels = list(map(model.labels.__getitem__, states[base + begin : ends[unit]].tolist()))
             f = fields[index]
-            words = f.tokens.words
+            words = f.words
             for label, start, end in sorted(chunks(labels), key=lambda c: c[1]):
                 first, last = begin + start, begin + end - 1
                 while first <= last and not words[first]:
@@ -217,8 +244,8 @@ class MentionDetector:
                 out[index].append(
                     Span(
                         index,
-                        f.tokens.spans[first][0],
-                        f.tokens.spans[last][1],
+                        f.starts[first],
+                        f.ends[last],
                         label,
                         CRF,
                         None,
@@ -268,19 +295,24 @@ class MentionDetector:
             covered[span.field].update(range(span.first, span.last + 1))
         # Stripping only removes prefixes, so a word can match a key only if
         # it ends like one: a cheap filter before the candidate look-ups.
-        tails = {key[-_TAIL:] for key in by_key}
         short_key = any(len(key) < _TAIL for key in by_key)
+        key_tails = np.zeros(len(self._tail_ids), dtype=bool)
+        tail_ids = (self._tail_ids.get(key[-_TAIL:]) for key in by_key)
+        key_tails[[tail for tail in tail_ids if tail is not None]] = True
+        forms_of = self.lexicon.forms.__getitem__
         out = []
         for index, f in enumerate(fields):
             words = f.word_index
-            word_forms = list(map(f.forms.__getitem__, words))
-            taken = covered[index]
-            end = -1  # words before this one are inside a propagated match
             positions = (
                 range(len(words))
                 if short_key
-                else compress(count(), map(tails.__contains__, map(_TAILS.__getitem__, word_forms)))
+                else np.flatnonzero(key_tails[self._tails[f.word_ids]]).tolist()
             )
+            if not positions:
+                continue
+            word_forms = list(map(forms_of, f.word_ids.tolist()))
+            taken = covered[index]
+            end = -1  # words before this one are inside a propagated match
             for j in positions:
                 if j < end or words[j] in taken:
                     continue
@@ -293,8 +325,8 @@ class MentionDetector:
                 out.append(
                     Span(
                         index,
-                        f.tokens.spans[first][0],
-                        f.tokens.spans[last][1],
+                        f.starts[first],
+                        f.ends[last],
                         votes[match].most_common(1)[0][0],
                         DOC,
                         None,
@@ -318,39 +350,67 @@ class MentionDetector:
                     return name
         return None
 
-    @staticmethod
-    def _span_forms(f: _Field, first: int, last: int) -> tuple[str, ...]:
-        return tuple(compress(f.forms[first : last + 1], f.tokens.words[first : last + 1]))
+    def _span_forms(self, f: _Field, first: int, last: int) -> tuple[str, ...]:
+        ids = f.ids[first : last + 1].tolist()
+        return tuple(compress(map(self.lexicon.forms.__getitem__, ids), f.words[first : last + 1]))
 
-    def _forms_of(self, tokens: Tokens) -> list[str]:
-        """Matching form of each token, memoised by surface; new word
-        surfaces are normalised in one batch (see
-        :func:`~streams.ner.gazetteer.forms`)."""
-        memo = self._forms
-        new = [*dict.fromkeys(filterfalse(memo.__contains__, tokens.surfaces))]
-        if new:
-            if len(memo) + len(new) > _FORM_CACHE_MAX:
-                memo.clear()
-                new = list(dict.fromkeys(tokens.surfaces))
-            words = [surface for surface in new if surface[:1].isalnum()]
-            memo.update(zip(words, forms(words), strict=True))
-            memo.update((surface, matching_form(surface)) for surface in new if surface not in memo)
-        return list(map(memo.__getitem__, tokens.surfaces))
+    def _from_text(self, text: str) -> _Field:
+        tokens = self.lexicon.tokens(text)
+        return _Field(
+            text,
+            tokens.ids,
+            tokens.starts.tolist(),
+            tokens.ends.tolist(),
+            self.lexicon.words[tokens.ids].tolist(),
+            self.lexicon.units(tokens.ids, tokens.breaks),
+        )
+
+    def _from_tokens(self, surfaces: Sequence[str]) -> _Field:
+        """A field of given tokens, as if joined by spaces (CoNLL input)."""
+        starts = []
+        position = 0
+        for surface in surfaces:
+            starts.append(position)
+            position += len(surface) + 1
+        ids = self.lexicon.ids(surfaces)
+        return _Field(
+            " ".join(surfaces),
+            ids,
+            starts,
+            [start + len(surface) for start, surface in zip(starts, surfaces, strict=True)],
+            [surface[:1].isalnum() for surface in surfaces],
+            self.lexicon.units(ids),
+        )
+
+    def _pad(self) -> int:
+        """Type id of :data:`~streams.ner.features.PAD` (ids change on a trim)."""
+        return int(self.lexicon.ids([PAD])[0])
+
+    def _add_types(self, first: int, surfaces: list[str], type_forms: list[str]) -> None:
+        """Per-type data of newly interned types ``first``, ``first + 1``, ..."""
+        end = first + len(surfaces)
+        if end > len(self._starts_name):
+            capacity = max(end, 2 * len(self._starts_name), 1024)
+            self._starts_name = grown(self._starts_name, capacity)
+            self._tails = grown(self._tails, capacity)
+            self._emissions = grown(self._emissions, capacity)
+        entries = self.gazetteer.entries(surfaces, type_forms)
+        self._entries[first:] = entries
+        self._starts_name[first:end] = [bool(entry.patterns) for entry in entries]
+        if not first:  # the lexicon starts afresh
+            self._tail_ids.clear()
+        tail_ids = self._tail_ids
+        self._tails[first:end] = [
+            tail_ids.setdefault(form[-_TAIL:], len(tail_ids)) for form in type_forms
+        ]
+        if self.model is not None:
+            self._emissions[first:end] = self.model.emissions(surfaces)
 
 
 @cache
 def get_detector() -> MentionDetector:
     """The process-wide detector with the committed model (loaded once, offline)."""
     return MentionDetector.load(MODEL_PATH)
-
-
-def _tail(form: str) -> str:
-    return form[-_TAIL:]
-
-
-# A form's tail, memoised so the filter in :meth:`MentionDetector._propagate`
-# runs over a document's words without a Python-level step per word.
-_TAILS: Memo[str, str] = Memo(_tail, _FORM_CACHE_MAX)
 
 
 def _name_like(form: str, above: int = RARE_WORD_COUNT) -> bool:
@@ -371,18 +431,3 @@ def _keep_crf(span: Span, kb_spans: Sequence[Span]) -> bool:
             return False
     return True
 
-
-def _from_text(text: str) -> _Field:
-    tokens = tokens_of(text)
-    return _Field(text, tokens, sentence_bounds(text, tokens))
-
-
-def _from_tokens(surfaces: Sequence[str]) -> _Field:
-    spans = []
-    position = 0
-    for surface in surfaces:
-        spans.append((position, position + len(surface)))
-        position += len(surface) + 1
-    text = " ".join(surfaces)
-    tokens = Tokens(spans, list(surfaces), [surface[:1].isalnum() for surface in surfaces])
-    return _Field(text, tokens, sentence_bounds(text, tokens))

@@ -43,8 +43,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from itertools import compress, count, filterfalse
-from operator import attrgetter
 from typing import NamedTuple
 
 from streams.kb import KbEntity
@@ -60,10 +58,6 @@ _TANWEEN_RE = re.compile("[\u064b-\u064d]")
 
 # Latin case constraints of a name token.
 _ANY_CASE, _CAPITALISED, _ALL_CAPS = 0, 1, 2
-
-# Token infos cached per gazetteer, cleared wholesale when this big (~25 MB);
-# a day of SaudiNewsNet (2,050 articles, 600k tokens) has 77k distinct tokens.
-_CACHE_MAX = 1 << 17
 
 #: Roles a matched name can play: the entity's name, or a demonym/nisba
 #: adjective derived from it (الروسي, Russian), which refers to the entity
@@ -94,14 +88,11 @@ class _Pattern(NamedTuple):
     role: str
 
 
-class _Token(NamedTuple):
-    """What a distinct token surface means to this gazetteer."""
+class Entry(NamedTuple):
+    """What a distinct token surface means to a gazetteer (see :meth:`Gazetteer.entries`)."""
 
     form: str
     patterns: tuple[_Pattern, ...]  # names it may start, longest first
-
-
-_PATTERNS = attrgetter("patterns")
 
 
 class Gazetteer:
@@ -122,36 +113,43 @@ class Gazetteer:
         for key, pattern in by_key.items():
             index.setdefault(key[0], []).append(pattern)
         self._index = index
-        self._tokens: dict[str, _Token] = {}
         self.entities = entities
         self.shared_names: frozenset[tuple[str, ...]] = frozenset(shared)
         """Matching forms that several entities claim; never tagged."""
 
+    def entries(self, surfaces: Sequence[str], surface_forms: Sequence[str]) -> list[Entry]:
+        """The entry of each token surface, given its matching form.
+
+        Not cached here: callers compute them once per token type and keep
+        them (:class:`streams.ner.lexicon.Lexicon` ids index them).
+        """
+        return [
+            Entry(form, self._patterns_starting(surface, form))
+            for surface, form in zip(surfaces, surface_forms, strict=True)
+        ]
+
     def scan(
         self,
         text: str,
-        spans: Sequence[tuple[int, int]] | None = None,
-        surfaces: Sequence[str] | None = None,
+        spans: Sequence[tuple[int, int]],
+        surfaces: Sequence[str],
+        entries: Sequence[Entry],
+        candidates: Iterable[int],
     ) -> list[Match]:
         """Longest matches in ``text``, left to right.
 
-        ``spans`` are the word tokens of ``text`` and ``surfaces`` their text
-        (computed when omitted).
+        ``spans`` are the word tokens of ``text``, ``surfaces`` their text,
+        ``entries`` their :meth:`entries`, and ``candidates`` (ascending) the
+        indices of those whose entry has patterns: few tokens can start a
+        name, and callers find them without a Python step per token.
         """
-        if spans is None:
-            spans = [match.span() for match in WORD_RE.finditer(text)]
-        if surfaces is None:
-            surfaces = [text[start:end] for start, end in spans]
-        tokens = self._lookup(surfaces)
         found = []
         free = 0  # tokens before this one belong to a match already
-        # Few tokens can start a name: ``compress`` finds them in C.
-        for i in compress(count(), map(_PATTERNS, tokens)):
+        for i in candidates:
             if i < free:
                 continue
-            token = tokens[i]
-            for pattern in token.patterns:
-                if _matches(pattern, i, text, spans, surfaces, tokens):
+            for pattern in entries[i].patterns:
+                if _matches(pattern, i, text, spans, surfaces, entries):
                     free = i + 1 + len(pattern.rest)
                     if pattern.entity is not None:
                         found.append(
@@ -166,15 +164,6 @@ class Gazetteer:
                         )
                     break
         return found
-
-    def _lookup(self, surfaces: Sequence[str]) -> list[_Token]:
-        cache = self._tokens
-        if len(cache) > _CACHE_MAX:
-            cache.clear()
-        missing = [*dict.fromkeys(filterfalse(cache.__contains__, surfaces))]
-        for surface, form in zip(missing, forms(missing), strict=True):
-            cache[surface] = _Token(form, self._patterns_starting(surface, form))
-        return list(map(cache.__getitem__, surfaces))
 
     def _patterns_starting(self, surface: str, form: str) -> tuple[_Pattern, ...]:
         if _TANWEEN_RE.search(surface):
@@ -266,7 +255,7 @@ def _matches(
     text: str,
     spans: Sequence[tuple[int, int]],
     surfaces: Sequence[str],
-    tokens: Sequence[_Token],
+    tokens: Sequence[Entry],
 ) -> bool:
     """Whether ``pattern`` matches the tokens from ``i`` (its key already did)."""
     last = i + len(pattern.rest)
