@@ -430,4 +430,3 @@ def _keep_crf(span: Span, kb_spans: Sequence[Span]) -> bool:
         ):
             return False
     return True
-

@@ -191,4 +191,3 @@ def grown(array: np.ndarray, capacity: int) -> np.ndarray:
     bigger = np.zeros((capacity, *array.shape[1:]), dtype=array.dtype)
     bigger[: len(array)] = array
     return bigger
-
