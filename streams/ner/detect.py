@@ -19,7 +19,7 @@ Everything is deterministic and per document; nothing is learned at run time.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import compress
@@ -30,11 +30,10 @@ import numpy as np
 
 from streams.kb import KbEntity
 from streams.kb.catalog import kb_entities, kb_stop_phrases
-from streams.ner.clitics import bare_candidates
+from streams.ner.clitics import bare_candidates, core_letters
 from streams.ner.clusters import COMMON_WORD_COUNT, RARE_WORD_COUNT, is_common_word
 from streams.ner.conll import OUTSIDE
 from streams.ner.crf import CrfModel
-from streams.ner.evaluate import chunks
 from streams.ner.features import PAD, WINDOW, FeatureExtractor
 from streams.ner.gazetteer import NAME, Entry, Gazetteer
 from streams.ner.lexicon import Lexicon, grown
@@ -47,7 +46,8 @@ LABELS = {"person": "PER", "organization": "ORG", "location": "LOC"}
 KB, CRF, DOC = "kb", "crf", "doc"
 # Token types the lexicon keeps (see :class:`~streams.ner.lexicon.Lexicon`).
 _LEXICON_MAX = 1 << 18
-_TAIL = 3
+# Lengths of word-form tails kept per type for :meth:`MentionDetector._propagate`.
+_TAILS = (3, 4, 5)
 # Words that join the parts of Arabic names; never a short form of one.
 # Labels whose one-word names spread (see :meth:`MentionDetector._propagate`):
 # people only. Spreading one-word places and organisations cost 4 points of
@@ -126,7 +126,7 @@ class MentionDetector:
         # emission rows.
         self._entries: list[Entry] = []
         self._starts_name = np.zeros(0, dtype=bool)
-        self._tails = np.zeros(0, dtype=np.int64)
+        self._tails = np.zeros((0, len(_TAILS)), dtype=np.int64)
         self._tail_ids: dict[str, int] = {}
         self._emissions = np.zeros((0, len(WINDOW), len(model.labels) if model else 0))
         self.lexicon = Lexicon(self._add_types, _LEXICON_MAX)
@@ -211,9 +211,8 @@ class MentionDetector:
         return out
 
     def _crf_spans(self, fields: list[_Field]) -> list[list[Span]]:
-        out: list[list[Span]] = [[] for _ in fields]
         if self.model is None:
-            return out
+            return [[] for _ in fields]
         # The document's decoding units laid end to end: (field, first
         # token in the field, its offset in the document).
         units: list[tuple[int, int, int]] = []
@@ -226,35 +225,32 @@ class MentionDetector:
         model = self.model
         rows = np.concatenate([f.ids for f in fields])
         states = model.states(self._emissions, rows, ends, self._pad())
-        # Only units with a label other than O yield spans, and few do.
-        tagged = np.flatnonzero(states != model.labels.index(OUTSIDE))
-        for unit in np.unique(np.searchsorted(ends, tagged, side="right")).tolist():
-            index, begin, base = units[unit]
-            labels = list(map(model.labels.__getitem__, states[base + begin : ends[unit]].tolist()))
+        out: list[list[Span]] = [[] for _ in fields]
+        for unit, first, last, kind in _chunks(model.labels, states, ends):
+            index, _, base = units[unit]
             f = fields[index]
+            first, last = first - base, last - base
             words = f.words
-            for label, start, end in sorted(chunks(labels), key=lambda c: c[1]):
-                first, last = begin + start, begin + end - 1
-                while first <= last and not words[first]:
-                    first += 1
-                while last >= first and not words[last]:
-                    last -= 1
-                if first > last:
-                    continue
-                out[index].append(
-                    Span(
-                        index,
-                        f.starts[first],
-                        f.ends[last],
-                        label,
-                        CRF,
-                        None,
-                        NAME,
-                        self._span_forms(f, first, last),
-                        first,
-                        last,
-                    )
+            while first <= last and not words[first]:
+                first += 1
+            while last >= first and not words[last]:
+                last -= 1
+            if first > last:
+                continue
+            out[index].append(
+                Span(
+                    index,
+                    f.starts[first],
+                    f.ends[last],
+                    kind,
+                    CRF,
+                    None,
+                    NAME,
+                    self._span_forms(f, first, last),
+                    first,
+                    last,
                 )
+            )
         return out
 
     def _propagate(self, fields: list[_Field], found: list[Span]) -> list[Span]:
@@ -293,30 +289,26 @@ class MentionDetector:
         covered = [set[int]() for _ in fields]
         for span in found:
             covered[span.field].update(range(span.first, span.last + 1))
-        # Stripping only removes prefixes, so a word can match a key only if
-        # it ends like one: a cheap filter before the candidate look-ups.
-        short_key = any(len(key) < _TAIL for key in by_key)
+        # A word can match a key only if it ends like one (see
+        # :func:`_tail_length`): a cheap filter, by tail ids, before the
+        # candidate look-ups.
         key_tails = np.zeros(len(self._tail_ids), dtype=bool)
-        tail_ids = (self._tail_ids.get(key[-_TAIL:]) for key in by_key)
+        tail_ids = (self._tail_ids.get(key[-_tail_length(key) :]) for key in by_key)
         key_tails[[tail for tail in tail_ids if tail is not None]] = True
-        forms_of = self.lexicon.forms.__getitem__
+        forms = self.lexicon.forms
         out = []
         for index, f in enumerate(fields):
             words = f.word_index
-            positions = (
-                range(len(words))
-                if short_key
-                else np.flatnonzero(key_tails[self._tails[f.word_ids]]).tolist()
-            )
+            positions = np.flatnonzero(key_tails[self._tails[f.word_ids]].any(axis=1)).tolist()
             if not positions:
                 continue
-            word_forms = list(map(forms_of, f.word_ids.tolist()))
+            word_ids = f.word_ids.tolist()
             taken = covered[index]
             end = -1  # words before this one are inside a propagated match
             for j in positions:
                 if j < end or words[j] in taken:
                     continue
-                match = self._name_at(word_forms, j, by_key)
+                match = _name_at(forms, word_ids, j, by_key)
                 if match is None:
                     continue
                 first, last = words[j], words[j + len(match) - 1]
@@ -331,24 +323,13 @@ class MentionDetector:
                         DOC,
                         None,
                         NAME,
-                        tuple(word_forms[j : j + len(match)]),
+                        tuple(map(forms.__getitem__, word_ids[j : j + len(match)])),
                         first,
                         last,
                     )
                 )
                 end = j + len(match)
         return out
-
-    @staticmethod
-    def _name_at(
-        word_forms: Sequence[str], j: int, by_key: dict[str, list[tuple[str, ...]]]
-    ) -> tuple[str, ...] | None:
-        """The longest name starting at word ``j``, if any."""
-        for key in bare_candidates(word_forms[j]):
-            for name in by_key.get(key, ()):
-                if tuple(word_forms[j + 1 : j + len(name)]) == name[1:]:
-                    return name
-        return None
 
     def _span_forms(self, f: _Field, first: int, last: int) -> tuple[str, ...]:
         ids = f.ids[first : last + 1].tolist()
@@ -396,12 +377,12 @@ class MentionDetector:
             self._emissions = grown(self._emissions, capacity)
         entries = self.gazetteer.entries(surfaces, type_forms)
         self._entries[first:] = entries
-        self._starts_name[first:end] = [bool(entry.patterns) for entry in entries]
+        self._starts_name[first:end] = [entry.starts_names for entry in entries]
         if not first:  # the lexicon starts afresh
             self._tail_ids.clear()
         tail_ids = self._tail_ids
         self._tails[first:end] = [
-            tail_ids.setdefault(form[-_TAIL:], len(tail_ids)) for form in type_forms
+            [tail_ids.setdefault(form[-n:], len(tail_ids)) for n in _TAILS] for form in type_forms
         ]
         if self.model is not None:
             self._emissions[first:end] = self.model.emissions(surfaces)
@@ -413,10 +394,60 @@ def get_detector() -> MentionDetector:
     return MentionDetector.load(MODEL_PATH)
 
 
+def _name_at(
+    forms: Sequence[str], word_ids: Sequence[int], j: int, by_key: dict[str, list[tuple[str, ...]]]
+) -> tuple[str, ...] | None:
+    """The longest name starting at word ``j`` (of type ids ``word_ids``, whose
+    matching forms are ``forms``), if any."""
+    for key in bare_candidates(forms[word_ids[j]]):
+        for name in by_key.get(key, ()):
+            if tuple(map(forms.__getitem__, word_ids[j + 1 : j + len(name)])) == name[1:]:
+                return name
+    return None
+
+
+def _tail_length(key: str) -> int:
+    """How much of ``key``'s end every word whose bare candidates
+    (:func:`~streams.ner.clitics.bare_candidates`) include it shares.
+
+    A candidate is the form itself, a suffix of it (proclitics or article
+    stripped), or ال + a suffix of 3+ letters (لل restored); every candidate
+    but the form has 3+ core letters. So a key shorter than 3 is the whole
+    form (and a form that short is its own tail at every length), and a
+    longer one shares its last ``max(3, core letters)``, capped at the
+    longest tail kept.
+    """
+    return min(_TAILS[-1], len(key), max(_TAILS[0], core_letters(key)))
+
+
 def _name_like(form: str, above: int = RARE_WORD_COUNT) -> bool:
     """A word that can stand alone for a name: not more frequent than
     ``above`` in the news, and no trigger noun."""
     return not is_common_word(form, above) and not triggers_of(form)
+
+
+def _chunks(
+    labels: Sequence[str], states: np.ndarray, ends: Sequence[int]
+) -> Iterator[tuple[int, int, int, str]]:
+    """``(unit, first, last, type)`` of the chunks of labels ``states`` of
+    units ending at ``ends``, in order: as :func:`streams.ner.evaluate.chunks`
+    cuts each unit (``I-X`` continues only a chunk of ``X``), found from the
+    few tokens labelled other than O instead of a step per token."""
+    tagged = np.flatnonzero(states != labels.index(OUTSIDE))
+    units = np.searchsorted(ends, tagged, side="right").tolist()
+    kind, unit, first, last = "", -1, -1, -1
+    for position, position_unit, state in zip(
+        tagged.tolist(), units, states[tagged].tolist(), strict=True
+    ):
+        label = labels[state]
+        if position == last + 1 and position_unit == unit and label == "I-" + kind:
+            last = position
+            continue
+        if kind:
+            yield unit, first, last, kind
+        kind, unit, first, last = label[2:], position_unit, position, position
+    if kind:
+        yield unit, first, last, kind
 
 
 def _keep_crf(span: Span, kb_spans: Sequence[Span]) -> bool:

@@ -92,7 +92,14 @@ class Entry(NamedTuple):
     """What a distinct token surface means to a gazetteer (see :meth:`Gazetteer.entries`)."""
 
     form: str
-    patterns: tuple[_Pattern, ...]  # names it may start, longest first
+    following: dict[str, tuple[_Pattern, ...]]
+    """Names of several tokens it may start, by their second token's form, longest first."""
+    alone: tuple[_Pattern, ...]
+    """Names of just this token."""
+
+    @property
+    def starts_names(self) -> bool:
+        return bool(self.following or self.alone)
 
 
 class Gazetteer:
@@ -123,10 +130,16 @@ class Gazetteer:
         Not cached here: callers compute them once per token type and keep
         them (:class:`streams.ner.lexicon.Lexicon` ids index them).
         """
-        return [
-            Entry(form, self._patterns_starting(surface, form))
-            for surface, form in zip(surfaces, surface_forms, strict=True)
-        ]
+        entries = []
+        for surface, form in zip(surfaces, surface_forms, strict=True):
+            following: dict[str, tuple[_Pattern, ...]] = {}
+            patterns = self._patterns_starting(surface, form)
+            for pattern in patterns:
+                if pattern.rest:
+                    following[pattern.rest[0]] = (*following.get(pattern.rest[0], ()), pattern)
+            alone = tuple(pattern for pattern in patterns if not pattern.rest)
+            entries.append(Entry(form, following, alone))
+        return entries
 
     def scan(
         self,
@@ -140,15 +153,20 @@ class Gazetteer:
 
         ``spans`` are the word tokens of ``text``, ``surfaces`` their text,
         ``entries`` their :meth:`entries`, and ``candidates`` (ascending) the
-        indices of those whose entry has patterns: few tokens can start a
-        name, and callers find them without a Python step per token.
+        indices of those whose entry :attr:`~Entry.starts_names`: few tokens
+        can, and callers find them without a Python step per token.
+        Longer names are tried first; only those whose second token is
+        the next token's can match, so only those are tried.
         """
         found = []
         free = 0  # tokens before this one belong to a match already
+        last = len(entries) - 1
         for i in candidates:
             if i < free:
                 continue
-            for pattern in entries[i].patterns:
+            entry = entries[i]
+            following = entry.following.get(entries[i + 1].form, ()) if i < last else ()
+            for pattern in (*following, *entry.alone):
                 if _matches(pattern, i, text, spans, surfaces, entries):
                     free = i + 1 + len(pattern.rest)
                     if pattern.entity is not None:
