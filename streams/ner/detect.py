@@ -89,7 +89,7 @@ class _Field:
     """Type id (:class:`~streams.ner.lexicon.Lexicon`) of each token."""
     starts: list[int]
     ends: list[int]
-    words: list[bool]
+    words: np.ndarray
     """Whether each token is a word (else a punctuation character)."""
     sentences: list[tuple[int, int]]
     word_index: list[int] = field(init=False)
@@ -98,8 +98,9 @@ class _Field:
     """Type id of each word token."""
 
     def __post_init__(self) -> None:
-        self.word_index = list(compress(range(len(self.words)), self.words))
-        self.word_ids = self.ids[self.word_index]
+        word_index = np.flatnonzero(self.words)
+        self.word_index = word_index.tolist()
+        self.word_ids = self.ids[word_index]
 
 
 @cache
@@ -342,7 +343,7 @@ class MentionDetector:
             tokens.ids,
             tokens.starts.tolist(),
             tokens.ends.tolist(),
-            self.lexicon.words[tokens.ids].tolist(),
+            self.lexicon.words[tokens.ids],
             self.lexicon.units(tokens.ids, tokens.breaks),
         )
 
@@ -359,7 +360,7 @@ class MentionDetector:
             ids,
             starts,
             [start + len(surface) for start, surface in zip(starts, surfaces, strict=True)],
-            [surface[:1].isalnum() for surface in surfaces],
+            np.array([surface[:1].isalnum() for surface in surfaces], dtype=bool),
             self.lexicon.units(ids),
         )
 

@@ -137,10 +137,11 @@ class Lexicon:
         """``[i, j)`` token ranges of the decoding units of tokens ``ids``,
         with a line break before each token index in ``breaks`` (those of
         :func:`~streams.ner.tokens.sentence_bounds`)."""
-        cuts = np.flatnonzero(self.unit_ends[ids]) + 1
-        parts = [[0, len(ids)], cuts] if breaks is None else [[0, len(ids)], cuts, breaks]
-        bounds = np.unique(np.concatenate(parts)).tolist()
-        return list(pairwise(bounds))
+        cut = np.ones(len(ids) + 1, dtype=bool)  # before token i (and at the end)
+        cut[1:-1] = self.unit_ends[ids[:-1]]
+        if breaks is not None:
+            cut[breaks] = True
+        return list(pairwise(np.flatnonzero(cut).tolist())) if len(ids) else []
 
     def _add_chunks(self, chunks: list[str]) -> None:
         tokens = [TOKEN_RE.findall(chunk) for chunk in chunks]
