@@ -121,7 +121,7 @@ class CrfModel:
         if not n:
             return np.zeros(0, dtype=np.int64)
         bounds = np.asarray(ends, dtype=np.int64)
-        unit = np.repeat(np.arange(len(bounds)), np.diff(bounds, prepend=0))
+        unit = bounds.searchsorted(np.arange(n), side="right")
         # Frame of each token: two pads before each unit before its own.
         frame = np.arange(n) + 2 * unit
         padded = np.full(len(bounds) * 2 + n + 2, pad)

@@ -35,7 +35,7 @@ from streams.ner.clusters import COMMON_WORD_COUNT, RARE_WORD_COUNT, is_common_w
 from streams.ner.conll import OUTSIDE
 from streams.ner.crf import CrfModel
 from streams.ner.features import PAD, WINDOW, FeatureExtractor
-from streams.ner.gazetteer import NAME, Entry, Gazetteer
+from streams.ner.gazetteer import NAME, Entry, Gazetteer, Words
 from streams.ner.lexicon import Lexicon, grown
 from streams.ner.triggers import triggers_of
 
@@ -98,7 +98,7 @@ class _Field:
     """Type id of each word token."""
 
     def __post_init__(self) -> None:
-        word_index = np.flatnonzero(self.words)
+        word_index = self.words.nonzero()[0]
         self.word_index = word_index.tolist()
         self.word_ids = self.ids[word_index]
 
@@ -179,21 +179,18 @@ class MentionDetector:
         return kept
 
     def _kb_spans(self, index: int, f: _Field) -> list[Span]:
-        candidates = np.flatnonzero(self._starts_name[f.word_ids]).tolist()
+        candidates = self._starts_name[f.word_ids].nonzero()[0].tolist()
         if not candidates:
             return []
-        word_ids = f.word_ids.tolist()
-        spans = list(
-            zip(
-                map(f.starts.__getitem__, f.word_index),
-                map(f.ends.__getitem__, f.word_index),
-                strict=True,
-            )
+        words = Words(
+            list(map(f.starts.__getitem__, f.word_index)),
+            list(map(f.ends.__getitem__, f.word_index)),
+            f.word_ids.tolist(),
+            self._entries,
+            self.lexicon.surfaces,
         )
-        surfaces = list(map(self.lexicon.surfaces.__getitem__, word_ids))
-        entries = list(map(self._entries.__getitem__, word_ids))
         out = []
-        for match in self.gazetteer.scan(f.text, spans, surfaces, entries, candidates):
+        for match in self.gazetteer.scan(f.text, words, candidates):
             first, last = f.word_index[match.first], f.word_index[match.last]
             out.append(
                 Span(
@@ -300,7 +297,7 @@ class MentionDetector:
         out = []
         for index, f in enumerate(fields):
             words = f.word_index
-            positions = np.flatnonzero(key_tails[self._tails[f.word_ids]].any(axis=1)).tolist()
+            positions = key_tails[self._tails[f.word_ids]].any(axis=1).nonzero()[0].tolist()
             if not positions:
                 continue
             word_ids = f.word_ids.tolist()
@@ -434,7 +431,7 @@ def _chunks(
     units ending at ``ends``, in order: as :func:`streams.ner.evaluate.chunks`
     cuts each unit (``I-X`` continues only a chunk of ``X``), found from the
     few tokens labelled other than O instead of a step per token."""
-    tagged = np.flatnonzero(states != labels.index(OUTSIDE))
+    tagged = (states != labels.index(OUTSIDE)).nonzero()[0]
     units = np.searchsorted(ends, tagged, side="right").tolist()
     kind, unit, first, last = "", -1, -1, -1
     for position, position_unit, state in zip(

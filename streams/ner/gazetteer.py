@@ -102,6 +102,19 @@ class Entry(NamedTuple):
         return bool(self.following or self.alone)
 
 
+class Words(NamedTuple):
+    """The word tokens of a text, for :meth:`Gazetteer.scan`: word ``i`` is
+    ``text[starts[i]:ends[i]]``, of token type ``ids[i]``, whose entry
+    (:meth:`Gazetteer.entries`) and surface are ``entries[ids[i]]`` and
+    ``surfaces[ids[i]]``. Types, so callers keep entries once per type."""
+
+    starts: Sequence[int]
+    ends: Sequence[int]
+    ids: Sequence[int]
+    entries: Sequence[Entry]
+    surfaces: Sequence[str]
+
+
 class Gazetteer:
     """Finds the names of ``entities`` in text; build once, use for every article."""
 
@@ -141,40 +154,32 @@ class Gazetteer:
             entries.append(Entry(form, following, alone))
         return entries
 
-    def scan(
-        self,
-        text: str,
-        spans: Sequence[tuple[int, int]],
-        surfaces: Sequence[str],
-        entries: Sequence[Entry],
-        candidates: Iterable[int],
-    ) -> list[Match]:
-        """Longest matches in ``text``, left to right.
+    def scan(self, text: str, words: Words, candidates: Iterable[int]) -> list[Match]:
+        """Longest matches among the word tokens ``words`` of ``text``, left to right.
 
-        ``spans`` are the word tokens of ``text``, ``surfaces`` their text,
-        ``entries`` their :meth:`entries`, and ``candidates`` (ascending) the
-        indices of those whose entry :attr:`~Entry.starts_names`: few tokens
-        can, and callers find them without a Python step per token.
-        Longer names are tried first; only those whose second token is
-        the next token's can match, so only those are tried.
+        ``candidates`` (ascending) are the indices of the words whose entry
+        :attr:`~Entry.starts_names`: few can, and callers find them without
+        a Python step per word. Longer names are tried first; only those
+        whose second token is the next word can match, so only those are.
         """
         found = []
         free = 0  # tokens before this one belong to a match already
-        last = len(entries) - 1
+        ids, entries = words.ids, words.entries
+        last = len(ids) - 1
         for i in candidates:
             if i < free:
                 continue
-            entry = entries[i]
-            following = entry.following.get(entries[i + 1].form, ()) if i < last else ()
+            entry = entries[ids[i]]
+            following = entry.following.get(entries[ids[i + 1]].form, ()) if i < last else ()
             for pattern in (*following, *entry.alone):
-                if _matches(pattern, i, text, spans, surfaces, entries):
+                if _matches(pattern, i, text, words):
                     free = i + 1 + len(pattern.rest)
                     if pattern.entity is not None:
                         found.append(
                             Match(
                                 pattern.entity,
-                                spans[i][0],
-                                spans[free - 1][1],
+                                words.starts[i],
+                                words.ends[free - 1],
                                 pattern.role,
                                 i,
                                 free - 1,
@@ -267,22 +272,17 @@ def _case_ok(surface: str, rule: int) -> bool:
     return rule == _ANY_CASE or surface[0].isupper()
 
 
-def _matches(
-    pattern: _Pattern,
-    i: int,
-    text: str,
-    spans: Sequence[tuple[int, int]],
-    surfaces: Sequence[str],
-    tokens: Sequence[Entry],
-) -> bool:
-    """Whether ``pattern`` matches the tokens from ``i`` (its key already did)."""
+def _matches(pattern: _Pattern, i: int, text: str, words: Words) -> bool:
+    """Whether ``pattern`` matches the words from ``i`` (its key already did)."""
     last = i + len(pattern.rest)
-    if last >= len(tokens):
+    ids = words.ids
+    if last >= len(ids):
         return False
     for j, form in enumerate(pattern.rest, i + 1):
-        if tokens[j].form != form:
+        if words.entries[ids[j]].form != form:
             return False
-        gap = text[spans[j - 1][1] : spans[j][0]]
+        gap = text[words.ends[j - 1] : words.starts[j]]
         if gap != " " and not _JOINER_RE.fullmatch(gap):
             return False
-    return all(_case_ok(surfaces[i + k], rule) for k, rule in enumerate(pattern.cases) if rule)
+    surfaces = words.surfaces
+    return all(_case_ok(surfaces[ids[i + k]], rule) for k, rule in enumerate(pattern.cases) if rule)

@@ -113,24 +113,24 @@ class Lexicon:
             self._add_chunks([*dict.fromkeys(compress(chunks, found < 0))])
             found = np.fromiter(map(self._chunks.__getitem__, chunks), np.int64, len(chunks))
         counts = self._chunk_sizes[found]
-        ends = np.cumsum(counts)
+        ends = counts.cumsum()
         firsts = ends - counts  # index of each chunk's first token
         ids = self._chunk_types[
-            np.arange(ends[-1]) + np.repeat(self._chunk_first[found] - firsts, counts)
+            np.arange(ends[-1]) + (self._chunk_first[found] - firsts).repeat(counts)
         ]
         codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         space = _SPACE[np.minimum(codes, _SPACE_LIMIT)]
         # A chunk begins at a non-space after a space or at the start.
-        begins = np.flatnonzero(~space & np.concatenate(([True], space[:-1])))
+        begins = (~space & np.concatenate(([True], space[:-1]))).nonzero()[0]
         # Tokens of a chunk are contiguous: offsets are running sums of their
         # lengths, shifted so each chunk's first token sits where it begins.
         lengths = self.lengths[ids]
-        ends = np.cumsum(lengths)
+        ends = lengths.cumsum()
         starts = ends - lengths
-        shift = np.repeat(begins - starts[firsts], counts)
+        shift = (begins - starts[firsts]).repeat(counts)
         starts += shift
         ends += shift
-        breaks = np.searchsorted(starts, np.flatnonzero(codes == _NEWLINE))
+        breaks = starts.searchsorted((codes == _NEWLINE).nonzero()[0])
         return TextTokens(ids, starts, ends, breaks)
 
     def units(self, ids: np.ndarray, breaks: np.ndarray | None = None) -> list[tuple[int, int]]:
@@ -141,7 +141,7 @@ class Lexicon:
         cut[1:-1] = self.unit_ends[ids[:-1]]
         if breaks is not None:
             cut[breaks] = True
-        return list(pairwise(np.flatnonzero(cut).tolist())) if len(ids) else []
+        return list(pairwise(cut.nonzero()[0].tolist())) if len(ids) else []
 
     def _add_chunks(self, chunks: list[str]) -> None:
         tokens = [TOKEN_RE.findall(chunk) for chunk in chunks]
