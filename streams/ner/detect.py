@@ -96,8 +96,11 @@ class _Field:
     """Token index of each word token, in order."""
     word_ids: np.ndarray = field(init=False)
     """Type id of each word token."""
+    id_list: list[int] = field(init=False)
+    """:attr:`ids` as a list, for look-ups one token at a time."""
 
     def __post_init__(self) -> None:
+        self.id_list = self.ids.tolist()
         word_index = self.words.nonzero()[0]
         self.word_index = word_index.tolist()
         self.word_ids = self.ids[word_index]
@@ -268,11 +271,10 @@ class MentionDetector:
         votes = {
             name: counter
             for name, counter in votes.items()
-            if len(name) > 1
-            or (counter.most_common(1)[0][0] in _SPREAD_SINGLE and _name_like(name[0]))
+            if len(name) > 1 or (majority(counter) in _SPREAD_SINGLE and _name_like(name[0]))
         }
         for name, counter in list(votes.items()):
-            if len(name) > 1 and counter.most_common(1)[0][0] == "PER":
+            if len(name) > 1 and majority(counter) == "PER":
                 for part in {name[0], name[-1]}:
                     if part not in _NAME_LINKS and _name_like(part, COMMON_WORD_COUNT):
                         votes.setdefault((part,), Counter())["PER"] += 1
@@ -317,7 +319,7 @@ class MentionDetector:
                         index,
                         f.starts[first],
                         f.ends[last],
-                        votes[match].most_common(1)[0][0],
+                        majority(votes[match]),
                         DOC,
                         None,
                         NAME,
@@ -330,7 +332,7 @@ class MentionDetector:
         return out
 
     def _span_forms(self, f: _Field, first: int, last: int) -> tuple[str, ...]:
-        ids = f.ids[first : last + 1].tolist()
+        ids = f.id_list[first : last + 1]
         return tuple(compress(map(self.lexicon.forms.__getitem__, ids), f.words[first : last + 1]))
 
     def _from_text(self, text: str) -> _Field:
@@ -390,6 +392,12 @@ class MentionDetector:
 def get_detector() -> MentionDetector:
     """The process-wide detector with the committed model (loaded once, offline)."""
     return MentionDetector.load(MODEL_PATH)
+
+
+def majority(votes: Counter[str]) -> str:
+    """The label with most votes, the first counted on a tie: what
+    ``votes.most_common(1)`` gives, without its heap machinery."""
+    return max(votes, key=votes.__getitem__)
 
 
 def _name_at(
