@@ -1,4 +1,4 @@
-"""The CRF mention detector at run time: a crfsuite model, decoded over cached emissions.
+"""The CRF mention detector at run time: a crfsuite model, decoded over per-type emissions.
 
 Training uses python-crfsuite (crfsuite's L-BFGS, :mod:`streams.ner.train`);
 decoding does not go through ``pycrfsuite.Tagger``, on purpose. Its cost
@@ -7,10 +7,12 @@ tokens/s at best), and feeding it means building those strings per token.
 Our features are sums over window offsets of per-type features
 (:mod:`streams.ner.features`), and a linear-chain CRF's emission score is a
 sum of feature weights, so each distinct surface gets its five
-offset-emission vectors computed once and cached; a document's emissions
-are then a few array additions. Viterbi over them is hmmlearn's compiled
-one (max-sum over log scores, which is what a CRF's weights are), run once
-per document over all its sentences laid end to end (see :meth:`CrfModel.tag`).
+offset-emission vectors computed once (:meth:`CrfModel.emissions`, kept per
+token type by the detector's :class:`~streams.ner.lexicon.Lexicon`); a
+document's emissions are then a gather and a few array additions. Viterbi
+over them is hmmlearn's compiled one (max-sum over log scores, which is
+what a CRF's weights are), run once per document over all its sentences
+laid end to end (see :meth:`CrfModel.states`).
 The result is the same labelling crfsuite gives (checked by
 ``tests/unit/test_ner_crf.py``) at several times the speed.
 """
@@ -73,7 +75,10 @@ class CrfModel:
         self._extractor = extractor
 
     def tag(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
-        """BIO labels of every token of every sentence (lists of surfaces)."""
+        """BIO labels of every token of every sentence (lists of surfaces).
+
+        Computes every type's emissions afresh (tests and tools; the
+        detector keeps them per type)."""
         surfaces = [surface for sentence in sentences for surface in sentence]
         types = {surface: row for row, surface in enumerate(dict.fromkeys([PAD, *surfaces]))}
         table = self.emissions(list(types))

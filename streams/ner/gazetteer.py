@@ -3,9 +3,10 @@
 Generic over :class:`~streams.kb.KbEntity` records: every name of every
 entity is tokenised and reduced to token matching forms
 (:func:`streams.text.normalize.matching_form`) once, when the
-:class:`Gazetteer` is built, into a dict keyed by the first token. Scanning
-a text is then one pass over its word tokens with a dict look-up each, so
-its cost is O(tokens × longest name) however big the KB grows.
+:class:`Gazetteer` is built, into a dict keyed by the first token. What a
+token type may start is looked up once per type (:meth:`Gazetteer.entries`,
+kept by the caller), and a scan visits only the words that can start a
+name, so its cost does not grow with the KB.
 
 Matching rules, and why:
 
