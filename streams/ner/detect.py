@@ -19,10 +19,10 @@ Everything is deterministic and per document; nothing is learned at run time.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from itertools import compress, count, filterfalse
+from itertools import compress
 from pathlib import Path
 from typing import NamedTuple
 
@@ -30,25 +30,24 @@ import numpy as np
 
 from streams.kb import KbEntity
 from streams.kb.catalog import kb_entities, kb_stop_phrases
-from streams.ner.clitics import bare_candidates
+from streams.ner.clitics import bare_candidates, core_letters
 from streams.ner.clusters import COMMON_WORD_COUNT, RARE_WORD_COUNT, is_common_word
 from streams.ner.conll import OUTSIDE
 from streams.ner.crf import CrfModel
-from streams.ner.evaluate import chunks
-from streams.ner.features import FeatureExtractor
-from streams.ner.gazetteer import NAME, Gazetteer, forms
-from streams.ner.tokens import Tokens, sentence_bounds, tokens_of
+from streams.ner.features import PAD, WINDOW, FeatureExtractor
+from streams.ner.gazetteer import NAME, Entry, Gazetteer, Words
+from streams.ner.lexicon import Lexicon, grown
 from streams.ner.triggers import triggers_of
-from streams.text.memo import Memo
-from streams.text.normalize import matching_form
 
 #: The committed model (see :mod:`streams.ner.train`).
 MODEL_PATH = Path(__file__).resolve().parent / "model.crfsuite"
 LABELS = {"person": "PER", "organization": "ORG", "location": "LOC"}
 #: Where a mention came from.
 KB, CRF, DOC = "kb", "crf", "doc"
-_FORM_CACHE_MAX = 1 << 17
-_TAIL = 3
+# Token types the lexicon keeps (see :class:`~streams.ner.lexicon.Lexicon`).
+_LEXICON_MAX = 1 << 18
+# Lengths of word-form tails kept per type for :meth:`MentionDetector._propagate`.
+_TAILS = (3, 4, 5)
 # Words that join the parts of Arabic names; never a short form of one.
 # Labels whose one-word names spread (see :meth:`MentionDetector._propagate`):
 # people only. Spreading one-word places and organisations cost 4 points of
@@ -86,12 +85,25 @@ class _Field:
     """One field of a document, tokenised once for every step of detection."""
 
     text: str
-    tokens: Tokens
+    ids: np.ndarray
+    """Type id (:class:`~streams.ner.lexicon.Lexicon`) of each token."""
+    starts: list[int]
+    ends: list[int]
+    words: np.ndarray
+    """Whether each token is a word (else a punctuation character)."""
     sentences: list[tuple[int, int]]
-    forms: list[str] = field(default_factory=list)
-    """Matching form of each token (only word tokens' are used)."""
-    word_index: list[int] = field(default_factory=list)
+    word_index: list[int] = field(init=False)
     """Token index of each word token, in order."""
+    word_ids: np.ndarray = field(init=False)
+    """Type id of each word token."""
+    id_list: list[int] = field(init=False)
+    """:attr:`ids` as a list, for look-ups one token at a time."""
+
+    def __post_init__(self) -> None:
+        self.id_list = self.ids.tolist()
+        word_index = self.words.nonzero()[0]
+        self.word_index = word_index.tolist()
+        self.word_ids = self.ids[word_index]
 
 
 @cache
@@ -112,7 +124,16 @@ class MentionDetector:
     def __init__(self, model: CrfModel | None, gazetteer: Gazetteer) -> None:
         self.model = model
         self.gazetteer = gazetteer
-        self._forms: dict[str, str] = {}
+        # Per token type, indexed by lexicon id and filled as types are
+        # interned (:meth:`_add_types`): gazetteer entry, whether it has
+        # patterns, the id of its form's tail (:meth:`_propagate`), CRF
+        # emission rows.
+        self._entries: list[Entry] = []
+        self._starts_name = np.zeros(0, dtype=bool)
+        self._tails = np.zeros((0, len(_TAILS)), dtype=np.int64)
+        self._tail_ids: dict[str, int] = {}
+        self._emissions = np.zeros((0, len(WINDOW), len(model.labels) if model else 0))
+        self.lexicon = Lexicon(self._add_types, _LEXICON_MAX)
 
     @classmethod
     def load(cls, path: Path | str = MODEL_PATH) -> MentionDetector:
@@ -121,7 +142,8 @@ class MentionDetector:
 
     def detect(self, texts: Sequence[str]) -> list[Span]:
         """Mentions in the fields ``texts`` of one document, by field and offset."""
-        return self._detect([_from_text(text) for text in texts])
+        self.lexicon.trim()
+        return self._detect([self._from_text(text) for text in texts])
 
     def tag_tokens(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
         """BIO labels (PER/LOC/ORG) of pre-tokenised sentences of one document.
@@ -129,7 +151,8 @@ class MentionDetector:
         Demonyms and mentions nested in a longer one are left out: BIO cannot
         nest, and annotation guidelines tag the country, not its adjective.
         """
-        fields = [_from_tokens(tokens) for tokens in sentences]
+        self.lexicon.trim()
+        fields = [self._from_tokens(tokens) for tokens in sentences]
         labels = [[OUTSIDE] * len(tokens) for tokens in sentences]
         spans = [s for s in self._detect(fields) if s.role == NAME]
         spans.sort(key=lambda s: (s.field, s.first, -s.last))
@@ -148,9 +171,6 @@ class MentionDetector:
         return labels
 
     def _detect(self, fields: list[_Field]) -> list[Span]:
-        for f in fields:
-            f.word_index = list(compress(range(len(f.tokens.words)), f.tokens.words))
-            f.forms = self._forms_of(f.tokens)
         kb = [self._kb_spans(i, f) for i, f in enumerate(fields)]
         crf = self._crf_spans(fields)
         kept: list[Span] = []
@@ -162,10 +182,18 @@ class MentionDetector:
         return kept
 
     def _kb_spans(self, index: int, f: _Field) -> list[Span]:
-        spans = list(map(f.tokens.spans.__getitem__, f.word_index))
-        surfaces = list(map(f.tokens.surfaces.__getitem__, f.word_index))
+        candidates = self._starts_name[f.word_ids].nonzero()[0].tolist()
+        if not candidates:
+            return []
+        words = Words(
+            list(map(f.starts.__getitem__, f.word_index)),
+            list(map(f.ends.__getitem__, f.word_index)),
+            f.word_ids.tolist(),
+            self._entries,
+            self.lexicon.surfaces,
+        )
         out = []
-        for match in self.gazetteer.scan(f.text, spans, surfaces):
+        for match in self.gazetteer.scan(f.text, words, candidates):
             first, last = f.word_index[match.first], f.word_index[match.last]
             out.append(
                 Span(
@@ -184,50 +212,46 @@ class MentionDetector:
         return out
 
     def _crf_spans(self, fields: list[_Field]) -> list[list[Span]]:
-        out: list[list[Span]] = [[] for _ in fields]
         if self.model is None:
-            return out
+            return [[] for _ in fields]
         # The document's decoding units laid end to end: (field, first
         # token in the field, its offset in the document).
-        surfaces: list[str] = []
         units: list[tuple[int, int, int]] = []
         ends: list[int] = []
+        base = 0
         for index, f in enumerate(fields):
-            base = len(surfaces)
             units.extend((index, begin, base) for begin, _ in f.sentences)
             ends.extend(base + end for _, end in f.sentences)
-            surfaces.extend(f.tokens.surfaces)
+            base += len(f.ids)
         model = self.model
-        states = model.states(surfaces, ends)
-        # Only units with a label other than O yield spans, and few do.
-        tagged = np.flatnonzero(states != model.labels.index(OUTSIDE))
-        for unit in np.unique(np.searchsorted(ends, tagged, side="right")).tolist():
-            index, begin, base = units[unit]
-            labels = list(map(model.labels.__getitem__, states[base + begin : ends[unit]].tolist()))
+        rows = np.concatenate([f.ids for f in fields])
+        states = model.states(self._emissions, rows, ends, self._pad())
+        out: list[list[Span]] = [[] for _ in fields]
+        for unit, first, last, kind in _chunks(model.labels, states, ends):
+            index, _, base = units[unit]
             f = fields[index]
-            words = f.tokens.words
-            for label, start, end in sorted(chunks(labels), key=lambda c: c[1]):
-                first, last = begin + start, begin + end - 1
-                while first <= last and not words[first]:
-                    first += 1
-                while last >= first and not words[last]:
-                    last -= 1
-                if first > last:
-                    continue
-                out[index].append(
-                    Span(
-                        index,
-                        f.tokens.spans[first][0],
-                        f.tokens.spans[last][1],
-                        label,
-                        CRF,
-                        None,
-                        NAME,
-                        self._span_forms(f, first, last),
-                        first,
-                        last,
-                    )
+            first, last = first - base, last - base
+            words = f.words
+            while first <= last and not words[first]:
+                first += 1
+            while last >= first and not words[last]:
+                last -= 1
+            if first > last:
+                continue
+            out[index].append(
+                Span(
+                    index,
+                    f.starts[first],
+                    f.ends[last],
+                    kind,
+                    CRF,
+                    None,
+                    NAME,
+                    self._span_forms(f, first, last),
+                    first,
+                    last,
                 )
+            )
         return out
 
     def _propagate(self, fields: list[_Field], found: list[Span]) -> list[Span]:
@@ -247,11 +271,10 @@ class MentionDetector:
         votes = {
             name: counter
             for name, counter in votes.items()
-            if len(name) > 1
-            or (counter.most_common(1)[0][0] in _SPREAD_SINGLE and _name_like(name[0]))
+            if len(name) > 1 or (majority(counter) in _SPREAD_SINGLE and _name_like(name[0]))
         }
         for name, counter in list(votes.items()):
-            if len(name) > 1 and counter.most_common(1)[0][0] == "PER":
+            if len(name) > 1 and majority(counter) == "PER":
                 for part in {name[0], name[-1]}:
                     if part not in _NAME_LINKS and _name_like(part, COMMON_WORD_COUNT):
                         votes.setdefault((part,), Counter())["PER"] += 1
@@ -266,25 +289,26 @@ class MentionDetector:
         covered = [set[int]() for _ in fields]
         for span in found:
             covered[span.field].update(range(span.first, span.last + 1))
-        # Stripping only removes prefixes, so a word can match a key only if
-        # it ends like one: a cheap filter before the candidate look-ups.
-        tails = {key[-_TAIL:] for key in by_key}
-        short_key = any(len(key) < _TAIL for key in by_key)
+        # A word can match a key only if it ends like one (see
+        # :func:`_tail_length`): a cheap filter, by tail ids, before the
+        # candidate look-ups.
+        key_tails = np.zeros(len(self._tail_ids), dtype=bool)
+        tail_ids = (self._tail_ids.get(key[-_tail_length(key) :]) for key in by_key)
+        key_tails[[tail for tail in tail_ids if tail is not None]] = True
+        forms = self.lexicon.forms
         out = []
         for index, f in enumerate(fields):
             words = f.word_index
-            word_forms = list(map(f.forms.__getitem__, words))
+            positions = key_tails[self._tails[f.word_ids]].any(axis=1).nonzero()[0].tolist()
+            if not positions:
+                continue
+            word_ids = f.word_ids.tolist()
             taken = covered[index]
             end = -1  # words before this one are inside a propagated match
-            positions = (
-                range(len(words))
-                if short_key
-                else compress(count(), map(tails.__contains__, map(_TAILS.__getitem__, word_forms)))
-            )
             for j in positions:
                 if j < end or words[j] in taken:
                     continue
-                match = self._name_at(word_forms, j, by_key)
+                match = _name_at(forms, word_ids, j, by_key)
                 if match is None:
                     continue
                 first, last = words[j], words[j + len(match) - 1]
@@ -293,13 +317,13 @@ class MentionDetector:
                 out.append(
                     Span(
                         index,
-                        f.tokens.spans[first][0],
-                        f.tokens.spans[last][1],
-                        votes[match].most_common(1)[0][0],
+                        f.starts[first],
+                        f.ends[last],
+                        majority(votes[match]),
                         DOC,
                         None,
                         NAME,
-                        tuple(word_forms[j : j + len(match)]),
+                        tuple(map(forms.__getitem__, word_ids[j : j + len(match)])),
                         first,
                         last,
                     )
@@ -307,35 +331,61 @@ class MentionDetector:
                 end = j + len(match)
         return out
 
-    @staticmethod
-    def _name_at(
-        word_forms: Sequence[str], j: int, by_key: dict[str, list[tuple[str, ...]]]
-    ) -> tuple[str, ...] | None:
-        """The longest name starting at word ``j``, if any."""
-        for key in bare_candidates(word_forms[j]):
-            for name in by_key.get(key, ()):
-                if tuple(word_forms[j + 1 : j + len(name)]) == name[1:]:
-                    return name
-        return None
+    def _span_forms(self, f: _Field, first: int, last: int) -> tuple[str, ...]:
+        ids = f.id_list[first : last + 1]
+        return tuple(compress(map(self.lexicon.forms.__getitem__, ids), f.words[first : last + 1]))
 
-    @staticmethod
-    def _span_forms(f: _Field, first: int, last: int) -> tuple[str, ...]:
-        return tuple(compress(f.forms[first : last + 1], f.tokens.words[first : last + 1]))
+    def _from_text(self, text: str) -> _Field:
+        tokens = self.lexicon.tokens(text)
+        return _Field(
+            text,
+            tokens.ids,
+            tokens.starts.tolist(),
+            tokens.ends.tolist(),
+            self.lexicon.words[tokens.ids],
+            self.lexicon.units(tokens.ids, tokens.breaks),
+        )
 
-    def _forms_of(self, tokens: Tokens) -> list[str]:
-        """Matching form of each token, memoised by surface; new word
-        surfaces are normalised in one batch (see
-        :func:`~streams.ner.gazetteer.forms`)."""
-        memo = self._forms
-        new = [*dict.fromkeys(filterfalse(memo.__contains__, tokens.surfaces))]
-        if new:
-            if len(memo) + len(new) > _FORM_CACHE_MAX:
-                memo.clear()
-                new = list(dict.fromkeys(tokens.surfaces))
-            words = [surface for surface in new if surface[:1].isalnum()]
-            memo.update(zip(words, forms(words), strict=True))
-            memo.update((surface, matching_form(surface)) for surface in new if surface not in memo)
-        return list(map(memo.__getitem__, tokens.surfaces))
+    def _from_tokens(self, surfaces: Sequence[str]) -> _Field:
+        """A field of given tokens, as if joined by spaces (CoNLL input)."""
+        starts = []
+        position = 0
+        for surface in surfaces:
+            starts.append(position)
+            position += len(surface) + 1
+        ids = self.lexicon.ids(surfaces)
+        return _Field(
+            " ".join(surfaces),
+            ids,
+            starts,
+            [start + len(surface) for start, surface in zip(starts, surfaces, strict=True)],
+            np.array([surface[:1].isalnum() for surface in surfaces], dtype=bool),
+            self.lexicon.units(ids),
+        )
+
+    def _pad(self) -> int:
+        """Type id of :data:`~streams.ner.features.PAD` (ids change on a trim)."""
+        return int(self.lexicon.ids([PAD])[0])
+
+    def _add_types(self, first: int, surfaces: list[str], type_forms: list[str]) -> None:
+        """Per-type data of newly interned types ``first``, ``first + 1``, ..."""
+        end = first + len(surfaces)
+        if end > len(self._starts_name):
+            capacity = max(end, 2 * len(self._starts_name), 1024)
+            self._starts_name = grown(self._starts_name, capacity)
+            self._tails = grown(self._tails, capacity)
+            self._emissions = grown(self._emissions, capacity)
+        entries = self.gazetteer.entries(surfaces, type_forms)
+        self._entries[first:] = entries
+        self._starts_name[first:end] = [entry.starts_names for entry in entries]
+        if not first:  # the lexicon starts afresh
+            self._tail_ids.clear()
+        tail_ids = self._tail_ids
+        self._tails[first:end] = [
+            [tail_ids.setdefault(form[-n:], len(tail_ids)) for n in _TAILS] for form in type_forms
+        ]
+        if self.model is not None:
+            self._emissions[first:end] = self.model.emissions(surfaces)
 
 
 @cache
@@ -344,19 +394,66 @@ def get_detector() -> MentionDetector:
     return MentionDetector.load(MODEL_PATH)
 
 
-def _tail(form: str) -> str:
-    return form[-_TAIL:]
+def majority(votes: Counter[str]) -> str:
+    """The label with most votes, the first counted on a tie: what
+    ``votes.most_common(1)`` gives, without its heap machinery."""
+    return max(votes, key=votes.__getitem__)
 
 
-# A form's tail, memoised so the filter in :meth:`MentionDetector._propagate`
-# runs over a document's words without a Python-level step per word.
-_TAILS: Memo[str, str] = Memo(_tail, _FORM_CACHE_MAX)
+def _name_at(
+    forms: Sequence[str], word_ids: Sequence[int], j: int, by_key: dict[str, list[tuple[str, ...]]]
+) -> tuple[str, ...] | None:
+    """The longest name starting at word ``j`` (of type ids ``word_ids``, whose
+    matching forms are ``forms``), if any."""
+    for key in bare_candidates(forms[word_ids[j]]):
+        for name in by_key.get(key, ()):
+            if tuple(map(forms.__getitem__, word_ids[j + 1 : j + len(name)])) == name[1:]:
+                return name
+    return None
+
+
+def _tail_length(key: str) -> int:
+    """How much of ``key``'s end every word whose bare candidates
+    (:func:`~streams.ner.clitics.bare_candidates`) include it shares.
+
+    A candidate is the form itself, a suffix of it (proclitics or article
+    stripped), or ال + a suffix of 3+ letters (لل restored); every candidate
+    but the form has 3+ core letters. So a key shorter than 3 is the whole
+    form (and a form that short is its own tail at every length), and a
+    longer one shares its last ``max(3, core letters)``, capped at the
+    longest tail kept.
+    """
+    return min(_TAILS[-1], len(key), max(_TAILS[0], core_letters(key)))
 
 
 def _name_like(form: str, above: int = RARE_WORD_COUNT) -> bool:
     """A word that can stand alone for a name: not more frequent than
     ``above`` in the news, and no trigger noun."""
     return not is_common_word(form, above) and not triggers_of(form)
+
+
+def _chunks(
+    labels: Sequence[str], states: np.ndarray, ends: Sequence[int]
+) -> Iterator[tuple[int, int, int, str]]:
+    """``(unit, first, last, type)`` of the chunks of labels ``states`` of
+    units ending at ``ends``, in order: as :func:`streams.ner.evaluate.chunks`
+    cuts each unit (``I-X`` continues only a chunk of ``X``), found from the
+    few tokens labelled other than O instead of a step per token."""
+    tagged = (states != labels.index(OUTSIDE)).nonzero()[0]
+    units = np.searchsorted(ends, tagged, side="right").tolist()
+    kind, unit, first, last = "", -1, -1, -1
+    for position, position_unit, state in zip(
+        tagged.tolist(), units, states[tagged].tolist(), strict=True
+    ):
+        label = labels[state]
+        if position == last + 1 and position_unit == unit and label == "I-" + kind:
+            last = position
+            continue
+        if kind:
+            yield unit, first, last, kind
+        kind, unit, first, last = label[2:], position_unit, position, position
+    if kind:
+        yield unit, first, last, kind
 
 
 def _keep_crf(span: Span, kb_spans: Sequence[Span]) -> bool:
@@ -370,19 +467,3 @@ def _keep_crf(span: Span, kb_spans: Sequence[Span]) -> bool:
         ):
             return False
     return True
-
-
-def _from_text(text: str) -> _Field:
-    tokens = tokens_of(text)
-    return _Field(text, tokens, sentence_bounds(text, tokens))
-
-
-def _from_tokens(surfaces: Sequence[str]) -> _Field:
-    spans = []
-    position = 0
-    for surface in surfaces:
-        spans.append((position, position + len(surface)))
-        position += len(surface) + 1
-    text = " ".join(surfaces)
-    tokens = Tokens(spans, list(surfaces), [surface[:1].isalnum() for surface in surfaces])
-    return _Field(text, tokens, sentence_bounds(text, tokens))

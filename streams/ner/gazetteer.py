@@ -3,9 +3,10 @@
 Generic over :class:`~streams.kb.KbEntity` records: every name of every
 entity is tokenised and reduced to token matching forms
 (:func:`streams.text.normalize.matching_form`) once, when the
-:class:`Gazetteer` is built, into a dict keyed by the first token. Scanning
-a text is then one pass over its word tokens with a dict look-up each, so
-its cost is O(tokens × longest name) however big the KB grows.
+:class:`Gazetteer` is built, into a dict keyed by the first token. What a
+token type may start is looked up once per type (:meth:`Gazetteer.entries`,
+kept by the caller), and a scan visits only the words that can start a
+name, so its cost does not grow with the KB.
 
 Matching rules, and why:
 
@@ -43,8 +44,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from itertools import compress, count, filterfalse
-from operator import attrgetter
 from typing import NamedTuple
 
 from streams.kb import KbEntity
@@ -60,10 +59,6 @@ _TANWEEN_RE = re.compile("[\u064b-\u064d]")
 
 # Latin case constraints of a name token.
 _ANY_CASE, _CAPITALISED, _ALL_CAPS = 0, 1, 2
-
-# Token infos cached per gazetteer, cleared wholesale when this big (~25 MB);
-# a day of SaudiNewsNet (2,050 articles, 600k tokens) has 77k distinct tokens.
-_CACHE_MAX = 1 << 17
 
 #: Roles a matched name can play: the entity's name, or a demonym/nisba
 #: adjective derived from it (الروسي, Russian), which refers to the entity
@@ -94,14 +89,31 @@ class _Pattern(NamedTuple):
     role: str
 
 
-class _Token(NamedTuple):
-    """What a distinct token surface means to this gazetteer."""
+class Entry(NamedTuple):
+    """What a distinct token surface means to a gazetteer (see :meth:`Gazetteer.entries`)."""
 
     form: str
-    patterns: tuple[_Pattern, ...]  # names it may start, longest first
+    following: dict[str, tuple[_Pattern, ...]]
+    """Names of several tokens it may start, by their second token's form, longest first."""
+    alone: tuple[_Pattern, ...]
+    """Names of just this token."""
+
+    @property
+    def starts_names(self) -> bool:
+        return bool(self.following or self.alone)
 
 
-_PATTERNS = attrgetter("patterns")
+class Words(NamedTuple):
+    """The word tokens of a text, for :meth:`Gazetteer.scan`: word ``i`` is
+    ``text[starts[i]:ends[i]]``, of token type ``ids[i]``, whose entry
+    (:meth:`Gazetteer.entries`) and surface are ``entries[ids[i]]`` and
+    ``surfaces[ids[i]]``. Types, so callers keep entries once per type."""
+
+    starts: Sequence[int]
+    ends: Sequence[int]
+    ids: Sequence[int]
+    entries: Sequence[Entry]
+    surfaces: Sequence[str]
 
 
 class Gazetteer:
@@ -122,43 +134,53 @@ class Gazetteer:
         for key, pattern in by_key.items():
             index.setdefault(key[0], []).append(pattern)
         self._index = index
-        self._tokens: dict[str, _Token] = {}
         self.entities = entities
         self.shared_names: frozenset[tuple[str, ...]] = frozenset(shared)
         """Matching forms that several entities claim; never tagged."""
 
-    def scan(
-        self,
-        text: str,
-        spans: Sequence[tuple[int, int]] | None = None,
-        surfaces: Sequence[str] | None = None,
-    ) -> list[Match]:
-        """Longest matches in ``text``, left to right.
+    def entries(self, surfaces: Sequence[str], surface_forms: Sequence[str]) -> list[Entry]:
+        """The entry of each token surface, given its matching form.
 
-        ``spans`` are the word tokens of ``text`` and ``surfaces`` their text
-        (computed when omitted).
+        Not cached here: callers compute them once per token type and keep
+        them (:class:`streams.ner.lexicon.Lexicon` ids index them).
         """
-        if spans is None:
-            spans = [match.span() for match in WORD_RE.finditer(text)]
-        if surfaces is None:
-            surfaces = [text[start:end] for start, end in spans]
-        tokens = self._lookup(surfaces)
+        entries = []
+        for surface, form in zip(surfaces, surface_forms, strict=True):
+            following: dict[str, tuple[_Pattern, ...]] = {}
+            patterns = self._patterns_starting(surface, form)
+            for pattern in patterns:
+                if pattern.rest:
+                    following[pattern.rest[0]] = (*following.get(pattern.rest[0], ()), pattern)
+            alone = tuple(pattern for pattern in patterns if not pattern.rest)
+            entries.append(Entry(form, following, alone))
+        return entries
+
+    def scan(self, text: str, words: Words, candidates: Iterable[int]) -> list[Match]:
+        """Longest matches among the word tokens ``words`` of ``text``, left to right.
+
+        ``candidates`` (ascending) are the indices of the words whose entry
+        :attr:`~Entry.starts_names`: few can, and callers find them without
+        a Python step per word. Longer names are tried first; only those
+        whose second token is the next word can match, so only those are.
+        """
         found = []
         free = 0  # tokens before this one belong to a match already
-        # Few tokens can start a name: ``compress`` finds them in C.
-        for i in compress(count(), map(_PATTERNS, tokens)):
+        ids, entries = words.ids, words.entries
+        last = len(ids) - 1
+        for i in candidates:
             if i < free:
                 continue
-            token = tokens[i]
-            for pattern in token.patterns:
-                if _matches(pattern, i, text, spans, surfaces, tokens):
+            entry = entries[ids[i]]
+            following = entry.following.get(entries[ids[i + 1]].form, ()) if i < last else ()
+            for pattern in (*following, *entry.alone):
+                if _matches(pattern, i, text, words):
                     free = i + 1 + len(pattern.rest)
                     if pattern.entity is not None:
                         found.append(
                             Match(
                                 pattern.entity,
-                                spans[i][0],
-                                spans[free - 1][1],
+                                words.starts[i],
+                                words.ends[free - 1],
                                 pattern.role,
                                 i,
                                 free - 1,
@@ -166,15 +188,6 @@ class Gazetteer:
                         )
                     break
         return found
-
-    def _lookup(self, surfaces: Sequence[str]) -> list[_Token]:
-        cache = self._tokens
-        if len(cache) > _CACHE_MAX:
-            cache.clear()
-        missing = [*dict.fromkeys(filterfalse(cache.__contains__, surfaces))]
-        for surface, form in zip(missing, forms(missing), strict=True):
-            cache[surface] = _Token(form, self._patterns_starting(surface, form))
-        return list(map(cache.__getitem__, surfaces))
 
     def _patterns_starting(self, surface: str, form: str) -> tuple[_Pattern, ...]:
         if _TANWEEN_RE.search(surface):
@@ -260,22 +273,17 @@ def _case_ok(surface: str, rule: int) -> bool:
     return rule == _ANY_CASE or surface[0].isupper()
 
 
-def _matches(
-    pattern: _Pattern,
-    i: int,
-    text: str,
-    spans: Sequence[tuple[int, int]],
-    surfaces: Sequence[str],
-    tokens: Sequence[_Token],
-) -> bool:
-    """Whether ``pattern`` matches the tokens from ``i`` (its key already did)."""
+def _matches(pattern: _Pattern, i: int, text: str, words: Words) -> bool:
+    """Whether ``pattern`` matches the words from ``i`` (its key already did)."""
     last = i + len(pattern.rest)
-    if last >= len(tokens):
+    ids = words.ids
+    if last >= len(ids):
         return False
     for j, form in enumerate(pattern.rest, i + 1):
-        if tokens[j].form != form:
+        if words.entries[ids[j]].form != form:
             return False
-        gap = text[spans[j - 1][1] : spans[j][0]]
+        gap = text[words.ends[j - 1] : words.starts[j]]
         if gap != " " and not _JOINER_RE.fullmatch(gap):
             return False
-    return all(_case_ok(surfaces[i + k], rule) for k, rule in enumerate(pattern.cases) if rule)
+    surfaces = words.surfaces
+    return all(_case_ok(surfaces[ids[i + k]], rule) for k, rule in enumerate(pattern.cases) if rule)

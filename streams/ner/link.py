@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from streams.kb import KbEntity
 from streams.ner.clitics import stripped_forms, without_article
 from streams.ner.clusters import RARE_WORD_COUNT, is_common_word, word_infos
-from streams.ner.detect import Span
+from streams.ner.detect import Span, majority
 from streams.ner.gazetteer import DEMONYM
 from streams.slug import slugify
 from streams.text.memo import Memo
@@ -95,7 +95,7 @@ def link(spans: Sequence[Span], texts: Sequence[str]) -> list[LinkedEntity]:
     ]
     for span, key, bare, target in sorted(resolved, key=lambda item: item[3] is not None):
         if target is None or target not in entities:
-            label = labels[key].most_common(1)[0][0]
+            label = majority(labels[key])
             if len(key) == 1 and not _stands_alone(label, bare):
                 continue
             entity_type = ENTITY_TYPES[label]
@@ -159,7 +159,7 @@ def _person_names(
                 if len(key) > 1:
                     names.setdefault(key, entity.id)
     for _, key, _ in unknown:
-        if len(key) > 1 and labels[key].most_common(1)[0][0] == "PER":
+        if len(key) > 1 and majority(labels[key]) == "PER":
             names.setdefault(key, f"ner:person:{' '.join(key)}")
     return list(names.items())
 

@@ -29,10 +29,12 @@ WORD = (
 WORD_RE = re.compile(WORD)
 # A token and the whitespace before it: (whitespace, token, the token if a word).
 _TOKEN_GAP_RE = re.compile(rf"(\s*)(({WORD})|\S)")
+#: A token (as :func:`tokens_of` cuts them), without the whitespace before it.
+TOKEN_RE = re.compile(rf"{WORD}|\S")
 # Punctuation that ends a decoding unit: sentence-final marks (Latin and
 # Arabic question mark) and clause marks (Arabic and Latin comma and
 # semicolon, colon). A newline ends one too.
-_SENTENCE_END = frozenset(".!?؟…،؛;:,")
+SENTENCE_END = frozenset(".!?؟…،؛;:,")
 _NEWLINE_RE = re.compile("\n")
 
 
@@ -88,7 +90,7 @@ def sentence_bounds(text: str, tokens: Tokens) -> list[tuple[int, int]]:
     own; line breaks lie between tokens and are found in the text, not by
     walking the tokens.
     """
-    cuts = list(compress(count(1), map(_SENTENCE_END.__contains__, tokens.surfaces)))
+    cuts = list(compress(count(1), map(SENTENCE_END.__contains__, tokens.surfaces)))
     if "\n" in text:
         # ``(offset,)`` sorts just before a span starting there: the bisection
         # finds the first token after the break without a list of starts.

@@ -1,0 +1,194 @@
+"""Token types interned to integers, so detection works on arrays, not strings.
+
+Why: detection used to tokenise every article with a regex (a tuple and
+three strings per token) and then look every token up, by its string, in
+four per-surface caches of 100k+ entries (matching form, gazetteer entry,
+CRF emission row, a suffix memo): each look-up a cache miss, and together
+over half of tagging. A :class:`Lexicon` gives every distinct token surface
+an id once; an article then costs one look-up per whitespace-separated
+chunk (``str.split`` runs in C; chunks repeat like words do), and every
+per-type fact is a numpy gather by id. What a consumer needs per type it
+computes when the type is interned (the ``on_new`` callback) and keeps in
+an array indexed by id.
+
+Tokens are exactly those of :func:`streams.ner.tokens.tokens_of`: a new
+chunk is tokenised with the same expression, and a token never spans
+whitespace, so tokenising chunk by chunk cannot cut differently.
+
+Memory is bounded like the other memos: when more than ``limit`` types are
+interned, :meth:`Lexicon.trim` (called between documents, as ids change)
+forgets everything and ids restart from 0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from itertools import chain, compress, pairwise, repeat
+from typing import NamedTuple
+
+import numpy as np
+
+from streams.ner.gazetteer import forms
+from streams.ner.tokens import SENTENCE_END, TOKEN_RE, WORD_RE
+from streams.text.normalize import matching_form
+
+#: Called with the first new id, the new surfaces and their matching forms.
+NewTypes = Callable[[int, list[str], list[str]], None]
+
+# Whitespace as ``str.split()`` and the regex ``\s`` see it (the same C
+# predicate); every such code point is below U+3001 (a unit test checks).
+_SPACE_LIMIT = 0x3001
+_SPACE = np.array([chr(c).isspace() for c in range(_SPACE_LIMIT + 1)])
+_SPACE[_SPACE_LIMIT] = False  # stands for every code point above
+_NEWLINE = ord("\n")
+_INITIAL = 1024
+
+
+class TextTokens(NamedTuple):
+    """The tokens of one text, as arrays."""
+
+    ids: np.ndarray
+    """Type id of each token."""
+    starts: np.ndarray
+    """Offset of each token in the text."""
+    ends: np.ndarray
+    """Offset just past each token."""
+    breaks: np.ndarray
+    """Index of the first token after each line break."""
+
+
+class Lexicon:
+    """Token types seen so far: id ↔ surface, and per-type facts."""
+
+    def __init__(self, on_new: NewTypes | None = None, limit: int = 1 << 18) -> None:
+        self.limit = limit
+        self._on_new = on_new
+        self._types: dict[str, int] = {}
+        # Chunks as ragged rows: chunk id → its token type ids, stored end
+        # to end in ``_chunk_types`` from ``_chunk_first[id]``, ``_chunk_sizes[id]`` long.
+        self._chunks: dict[str, int] = {}
+        self._chunk_first = np.zeros(_INITIAL, dtype=np.int64)
+        self._chunk_sizes = np.zeros(_INITIAL, dtype=np.int64)
+        self._chunk_types = np.zeros(_INITIAL, dtype=np.int64)
+        self._chunk_types_used = 0
+        self.surfaces: list[str] = []
+        """Surface of each type."""
+        self.forms: list[str] = []
+        """Matching form of each type."""
+        self.lengths = np.zeros(_INITIAL, dtype=np.int64)
+        """Length of each type's surface."""
+        self.words = np.zeros(_INITIAL, dtype=bool)
+        """Whether each type is a word token (else a punctuation character)."""
+        self.unit_ends = np.zeros(_INITIAL, dtype=bool)
+        """Whether each type ends a decoding unit (:data:`~streams.ner.tokens.SENTENCE_END`)."""
+
+    def __len__(self) -> int:
+        return len(self.surfaces)
+
+    def trim(self) -> None:
+        """Forget everything when over the limit; only between documents."""
+        if len(self._types) > self.limit or len(self._chunks) > self.limit:
+            self._types.clear()
+            self._chunks.clear()
+            self._chunk_types_used = 0
+            self.surfaces.clear()
+            self.forms.clear()
+
+    def ids(self, surfaces: Sequence[str]) -> np.ndarray:
+        """Type id of each of ``surfaces``, interning new ones."""
+        found = np.fromiter(map(self._types.get, surfaces, repeat(-1)), np.int64, len(surfaces))
+        if len(found) and found.min() < 0:
+            self._add([*dict.fromkeys(compress(surfaces, found < 0))])
+            found = np.fromiter(map(self._types.__getitem__, surfaces), np.int64, len(surfaces))
+        return found
+
+    def tokens(self, text: str) -> TextTokens:
+        """The tokens of ``text`` (those of :func:`~streams.ner.tokens.tokens_of`)."""
+        chunks = text.split()
+        if not chunks:
+            empty = np.zeros(0, dtype=np.int64)
+            return TextTokens(empty, empty, empty, empty)
+        found = np.fromiter(map(self._chunks.get, chunks, repeat(-1)), np.int64, len(chunks))
+        if found.min() < 0:
+            self._add_chunks([*dict.fromkeys(compress(chunks, found < 0))])
+            found = np.fromiter(map(self._chunks.__getitem__, chunks), np.int64, len(chunks))
+        counts = self._chunk_sizes[found]
+        ends = counts.cumsum()
+        firsts = ends - counts  # index of each chunk's first token
+        ids = self._chunk_types[
+            np.arange(ends[-1]) + (self._chunk_first[found] - firsts).repeat(counts)
+        ]
+        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        space = _SPACE[np.minimum(codes, _SPACE_LIMIT)]
+        # A chunk begins at a non-space after a space or at the start.
+        begins = (~space & np.concatenate(([True], space[:-1]))).nonzero()[0]
+        # Tokens of a chunk are contiguous: offsets are running sums of their
+        # lengths, shifted so each chunk's first token sits where it begins.
+        lengths = self.lengths[ids]
+        ends = lengths.cumsum()
+        starts = ends - lengths
+        shift = (begins - starts[firsts]).repeat(counts)
+        starts += shift
+        ends += shift
+        breaks = starts.searchsorted((codes == _NEWLINE).nonzero()[0])
+        return TextTokens(ids, starts, ends, breaks)
+
+    def units(self, ids: np.ndarray, breaks: np.ndarray | None = None) -> list[tuple[int, int]]:
+        """``[i, j)`` token ranges of the decoding units of tokens ``ids``,
+        with a line break before each token index in ``breaks`` (those of
+        :func:`~streams.ner.tokens.sentence_bounds`)."""
+        cut = np.ones(len(ids) + 1, dtype=bool)  # before token i (and at the end)
+        cut[1:-1] = self.unit_ends[ids[:-1]]
+        if breaks is not None:
+            cut[breaks] = True
+        return list(pairwise(cut.nonzero()[0].tolist())) if len(ids) else []
+
+    def _add_chunks(self, chunks: list[str]) -> None:
+        tokens = [TOKEN_RE.findall(chunk) for chunk in chunks]
+        ids = self.ids(list(chain.from_iterable(tokens)))
+        first, used = len(self._chunks), self._chunk_types_used
+        count, end = first + len(chunks), used + len(ids)
+        if count > len(self._chunk_sizes):
+            capacity = max(count, 2 * len(self._chunk_sizes))
+            self._chunk_sizes = grown(self._chunk_sizes, capacity)
+            self._chunk_first = grown(self._chunk_first, capacity)
+        if end > len(self._chunk_types):
+            self._chunk_types = grown(self._chunk_types, max(end, 2 * len(self._chunk_types)))
+        sizes = np.fromiter(map(len, tokens), np.int64, len(tokens))
+        self._chunk_sizes[first:count] = sizes
+        self._chunk_first[first:count] = used + np.cumsum(sizes) - sizes
+        self._chunk_types[used:end] = ids
+        self._chunk_types_used = end
+        self._chunks.update(zip(chunks, range(first, count), strict=True))
+
+    def _add(self, surfaces: list[str]) -> None:
+        first = len(self.surfaces)
+        size = first + len(surfaces)
+        if size > len(self.lengths):
+            capacity = max(size, 2 * len(self.lengths))
+            self.lengths = grown(self.lengths, capacity)
+            self.words = grown(self.words, capacity)
+            self.unit_ends = grown(self.unit_ends, capacity)
+        # Words are normalised in one batch (see :func:`forms`), anything
+        # else one by one, as its form may be empty.
+        words = [surface for surface in surfaces if surface[:1].isalnum()]
+        by_surface = dict(zip(words, forms(words), strict=True))
+        new_forms = [
+            by_surface[surface] if surface in by_surface else matching_form(surface)
+            for surface in surfaces
+        ]
+        self._types.update(zip(surfaces, range(first, size), strict=True))
+        self.surfaces.extend(surfaces)
+        self.forms.extend(new_forms)
+        self.lengths[first:size] = list(map(len, surfaces))
+        self.words[first:size] = [WORD_RE.fullmatch(s) is not None for s in surfaces]
+        self.unit_ends[first:size] = list(map(SENTENCE_END.__contains__, surfaces))
+        if self._on_new is not None:
+            self._on_new(first, surfaces, new_forms)
+
+
+def grown(array: np.ndarray, capacity: int) -> np.ndarray:
+    """A copy of per-type ``array`` with room for ``capacity`` types."""
+    bigger = np.zeros((capacity, *array.shape[1:]), dtype=array.dtype)
+    bigger[: len(array)] = array
+    return bigger

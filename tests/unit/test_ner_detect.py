@@ -1,0 +1,47 @@
+"""Detection's shortcuts give what the plain definitions give: chunks, majorities, tail filter."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from streams.ner.clitics import bare_candidates
+from streams.ner.detect import _chunks, _tail_length, majority
+from streams.ner.evaluate import chunks
+
+LABELS = ["O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-ORG", "I-ORG"]
+PROPERTY = settings(max_examples=300, deadline=None)
+
+
+@PROPERTY
+@given(st.lists(st.lists(st.sampled_from(range(len(LABELS))), max_size=8), max_size=6))
+def test_chunks_from_tagged_tokens_are_conllevals_per_unit(units: list[list[int]]) -> None:
+    states = np.array([state for unit in units for state in unit], dtype=np.int64)
+    ends = np.cumsum([len(unit) for unit in units]).tolist()
+    expected = []
+    for index, (unit, end) in enumerate(zip(units, ends, strict=True)):
+        begin = end - len(unit)
+        found = chunks([LABELS[state] for state in unit])
+        expected.extend(
+            (index, begin + start, begin + stop - 1, kind)
+            for kind, start, stop in sorted(found, key=lambda c: c[1])
+        )
+    assert list(_chunks(LABELS, states, ends)) == expected
+
+
+@PROPERTY
+@given(st.lists(st.sampled_from(["PER", "LOC", "ORG"]), min_size=1))
+def test_majority_is_most_common_including_ties(labels: list[str]) -> None:
+    votes = Counter(labels)
+    assert majority(votes) == votes.most_common(1)[0][0]
+
+
+@PROPERTY
+@given(st.text(alphabet="وفبلكالقاهرةي", min_size=1, max_size=9))
+def test_every_word_a_key_is_a_bare_candidate_of_ends_in_the_keys_tail(form: str) -> None:
+    for key in bare_candidates(form):
+        length = _tail_length(key)
+        assert form[-length:] == key[-length:]
