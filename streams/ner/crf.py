@@ -25,7 +25,6 @@ import numpy as np
 import pycrfsuite
 from hmmlearn import _hmmc
 
-from streams.ner.conll import OUTSIDE
 from streams.ner.features import PAD, WINDOW, FeatureExtractor
 
 # Emission-table rows kept, cleared wholesale when exceeded (each row 5 × 7
@@ -41,18 +40,9 @@ _IMPOSSIBLE = -1e9
 
 
 class CrfModel:
-    """A trained model's weights plus the feature extractor it was trained with.
+    """A trained model's weights plus the feature extractor it was trained with."""
 
-    ``outside_penalty`` is subtracted from the score of the outside label
-    ``O`` at every token: recall-oriented decoding, the remedy the AQMAR
-    authors (Mohit et al., EACL 2012) found for a model trained on a few
-    articles, which labels unseen names ``O`` (precision well above recall).
-    With 0 the labelling is exactly crfsuite's.
-    """
-
-    def __init__(
-        self, path: Path | str, extractor: FeatureExtractor, outside_penalty: float = 0.0
-    ) -> None:
+    def __init__(self, path: Path | str, extractor: FeatureExtractor) -> None:
         tagger = pycrfsuite.Tagger()
         tagger.open(str(path))
         info = tagger.info()
@@ -82,8 +72,6 @@ class CrfModel:
         transitions = np.zeros((size + 1, size + 1))
         transitions[:size, :size] = self.transitions
         self._transitions = np.exp(transitions)
-        self._outside = label_index.get(OUTSIDE)
-        self._outside_penalty = outside_penalty
         self._start = np.ones(size + 1)
         self._extractor = extractor
         # Emission table: row ``self._index[surface]`` holds that surface's
@@ -131,8 +119,6 @@ class CrfModel:
         emissions = scores[:, :size]
         for column, k in enumerate(WINDOW):
             emissions += table[2 + k : 2 + k + frames, column]
-        if self._outside is not None:
-            emissions[:, self._outside] -= self._outside_penalty
         separator = np.ones(frames, dtype=bool)
         separator[frame] = False
         scores[separator, :size] = _IMPOSSIBLE

@@ -44,9 +44,6 @@ from streams.text.normalize import matching_form
 
 #: The committed model (see :mod:`streams.ner.train`).
 MODEL_PATH = Path(__file__).resolve().parent / "model.crfsuite"
-#: Recall-oriented decoding (see :class:`~streams.ner.crf.CrfModel`): the
-#: value that cross-validation on AQMAR found best.
-OUTSIDE_PENALTY = 0.3
 LABELS = {"person": "PER", "organization": "ORG", "location": "LOC"}
 #: Where a mention came from.
 KB, CRF, DOC = "kb", "crf", "doc"
@@ -120,7 +117,7 @@ class MentionDetector:
     @classmethod
     def load(cls, path: Path | str = MODEL_PATH) -> MentionDetector:
         """A detector over the whole KB with the model at ``path``."""
-        return cls(CrfModel(path, default_extractor(), OUTSIDE_PENALTY), default_gazetteer())
+        return cls(CrfModel(path, default_extractor()), default_gazetteer())
 
     def detect(self, texts: Sequence[str]) -> list[Span]:
         """Mentions in the fields ``texts`` of one document, by field and offset."""

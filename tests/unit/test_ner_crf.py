@@ -66,21 +66,6 @@ def test_it_learned_something(tiny_model: tuple[Path, FeatureExtractor]) -> None
     assert labels == TRAINING[0].gold
 
 
-def test_outside_penalty_trades_precision_for_recall(
-    tiny_model: tuple[Path, FeatureExtractor],
-) -> None:
-    path, extractor = tiny_model
-    plain = CrfModel(path, extractor).tag(UNSEEN)
-    assert CrfModel(path, extractor, outside_penalty=0.0).tag(UNSEEN) == plain
-    eager = CrfModel(path, extractor, outside_penalty=2.0).tag(UNSEEN)
-    entities = sum(label != "O" for labels in plain for label in labels)
-    more = sum(label != "O" for labels in eager for label in labels)
-    assert more > entities
-    # a penalty beyond any weight leaves nothing outside
-    (everything,) = CrfModel(path, extractor, outside_penalty=1e6).tag([UNSEEN[0]])
-    assert "O" not in everything
-
-
 def test_features_are_per_type_and_windowed() -> None:
     extractor = FeatureExtractor([CAIRO])
     (own,) = extractor.own(["بالقاهرة"])
