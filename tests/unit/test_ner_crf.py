@@ -66,6 +66,28 @@ def test_it_learned_something(tiny_model: tuple[Path, FeatureExtractor]) -> None
     assert labels == TRAINING[0].gold
 
 
+def test_features_weigh_against_labels_they_never_had(
+    tiny_model: tuple[Path, FeatureExtractor],
+) -> None:
+    """Possible states: a gazetteer hit two tokens on makes ``O`` less likely
+    although no training token labelled ``O`` had one there."""
+    path, extractor = tiny_model
+    seen = {
+        (attribute, label)
+        for sentence in TRAINING
+        for features, label in zip(
+            extractor.sentence(sentence.tokens), sentence.gold or [], strict=True
+        )
+        for attribute in features
+    }
+    tagger = pycrfsuite.Tagger()
+    tagger.open(str(path))
+    unseen = {
+        pair: weight for pair, weight in tagger.info().state_features.items() if pair not in seen
+    }
+    assert unseen.get(("2:g=LOC-B", "O"), 0.0) < 0
+
+
 def test_features_are_per_type_and_windowed() -> None:
     extractor = FeatureExtractor([CAIRO])
     (own,) = extractor.own(["بالقاهرة"])
