@@ -65,7 +65,7 @@ class CrfModel:
         for (source, target), weight in info.transitions.items():
             self.transitions[label_index[source], label_index[target]] = weight
         # The decoder's states: the labels, then the separator between
-        # sentences (see :meth:`tag`), which any label enters and leaves at
+        # sentences (see :meth:`states`), which any label enters and leaves at
         # no cost. hmmlearn takes probabilities and decodes their logs, so
         # it gets exp(weights); no start weights in a crfsuite CRF.
         transitions = np.zeros((size + 1, size + 1))
@@ -77,7 +77,7 @@ class CrfModel:
     def tag(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
         """BIO labels of every token of every sentence (lists of surfaces).
 
-        Computes every type's emissions afresh (tests and tools; the
+        Computes every type's emissions afresh (for the equivalence tests; the
         detector keeps them per type)."""
         surfaces = [surface for sentence in sentences for surface in sentence]
         types = {surface: row for row, surface in enumerate(dict.fromkeys([PAD, *surfaces]))}
