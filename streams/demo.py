@@ -105,7 +105,8 @@ def _print_outcomes(settings: Settings, by_topic: dict[str, dict[str, dict]]) ->
     mentions: dict[str, int] = {}
     for article in enriched.values():
         for entity in article["entities"]:
-            mentions[entity["topic"]] = mentions.get(entity["topic"], 0) + entity["count"]
+            if entity["topic"]:  # discovered entities earn a topic only across articles
+                mentions[entity["topic"]] = mentions.get(entity["topic"], 0) + entity["count"]
     if not mentions:
         print("no entity topics for these articles")
         return
