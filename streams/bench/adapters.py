@@ -1,9 +1,9 @@
 """The one place the benchmark calls the pipeline's stages.
 
 Every other module in :mod:`streams.bench` reaches the stages through
-:data:`STAGES`, :data:`PIPELINE`, :func:`new_dedup_store` and
-:func:`dedup_window`, so when a stage's signature changes, this file is the
-only one to update.
+:data:`STAGES`, :data:`PIPELINE`, :func:`new_dedup_store`,
+:func:`dedup_window` and :func:`token_types`, so when a stage's signature
+changes, this file is the only one to update.
 
 Each adapter takes the bench context and its stage's input, and returns the
 next stage's input, or :data:`STOP` when the article leaves the chain here
@@ -35,6 +35,13 @@ def dedup_window(ctx: StageContext) -> int:
     """How many articles the dedup state in ``ctx`` holds (the x axis of the
     dedup window benchmark)."""
     return ctx.pipeline.deduplicator.window(ctx.store)
+
+
+def token_types(ctx: StageContext) -> int:
+    """How many token types the tagger's lexicon holds: it interns each new
+    word form once, so the growth over a pass counts the new words the pass
+    met (the lexicon empties itself past its limit, so the count can fall)."""
+    return len(ctx.pipeline.tagger.detector.lexicon)
 
 
 @dataclass
@@ -127,9 +134,9 @@ ROUTE = StageAdapter("topic policy + route", _route)
 
 STAGES: tuple[StageAdapter, ...] = (VALIDATE, ENRICH, TAG, SKETCH, DEDUP, ROUTE)
 """The chain in pipeline order; the offline bench times each over the
-inputs the previous one produced. The dedup stage is two rows because the
-worker splits it: the MinHash sketch runs in parallel with ingest, the
-decision on the single partition that orders all articles."""
+outputs the previous one produced in the same pass. The dedup stage is two
+rows because the worker splits it: the MinHash sketch runs in parallel with
+ingest, the decision on the single partition that orders all articles."""
 
 
 def _pipeline(ctx: StageContext, item: BenchInput) -> Result:

@@ -102,29 +102,51 @@ def render_markdown(results: Results) -> str:
 
 
 def _offline_lines(offline: dict[str, Any]) -> list[str]:
+    warmup, repeats, size = offline["warmup"], offline["repeats"], offline["slice"]
     lines = [
         "",
-        f"## Offline, one core (fastest of {offline['repeats']} passes, "
-        f"{offline['articles']} articles)",
+        "## Offline, one core: steady state on fresh articles",
         "",
-        "| stage | articles in | articles/s | µs/article |",
-        "|---|---:|---:|---:|",
+        f"A warm-up runs the pipeline over {warmup['articles']} articles from empty caches "
+        f"(the cold row). Then {repeats} interleaved passes each take {2 * size} articles the "
+        f"process has not seen: the stages, chained, over {size} (each timed on what the "
+        f"previous one passed on) and the whole pipeline over {size} others. µs per article "
+        "entering the row, for the best pass and the median pass; articles/s from the best.",
+        "",
+        "| stage | articles in, by pass | articles/s, best | µs/article, best "
+        "| µs/article, median |",
+        "|---|---:|---:|---:|---:|",
     ]
-    rows = [*offline["stages"], offline["pipeline"], offline["pipeline_cold"]]
-    for row in rows:
+    for row in [*offline["stages"], offline["pipeline"], offline["pipeline_cold"]]:
+        counts = " / ".join(str(n) for n in row["passes_articles"])
         lines.append(
-            f"| {row['name']} | {row['articles']} | {_num(row['per_second'])} "
-            f"| {_num(row['us_per_article'])} |"
+            f"| {row['name']} | {counts} | {_num(row['per_second'])} "
+            f"| {_num(row['us_per_article'])} | {_num(row['median_us_per_article'])} |"
         )
-    overhead_us = offline["pipeline_overhead_s"] / offline["articles"] * 1e6
+    new_types = offline["new_types_per_article"]
+    kb = offline["kb_per_article"]
     outcomes = ", ".join(f"{name} {n}" for name, n in sorted(offline["outcomes"].items()))
     lines += [
         "",
-        f"Pipeline minus its stages (stage metrics, encoding check, dead letters, "
-        f"and the stages evicting each other's data from the CPU caches when "
-        f"interleaved): {_num(overhead_us)} µs/article. Outcomes: {outcomes}.",
+        "New token types interned per article (the new words the tagger met): "
+        f"{_num(warmup['new_types_per_article'])} in the warm-up; "
+        f"{_list(new_types['stage chain'])} in the stage chain's passes, "
+        f"{_list(new_types['pipeline'])} in the pipeline's. Mean raw size: "
+        f"{_num(warmup['kb_per_article'])} kB in the warm-up, {_list(kb['stage chain'])} "
+        f"and {_list(kb['pipeline'])} kB in those passes.",
+        "",
+        f"Pipeline minus its stages (medians: stage metrics, encoding check, dead "
+        f"letters, and the stages evicting each other's data from the CPU caches when "
+        f"interleaved; the two ran on different articles, so this is also off by their "
+        f"difference in content): {_num(offline['pipeline_overhead_us'])} µs/article. "
+        f"Outcomes of the timed pipeline passes: {outcomes}.",
     ]
     return lines
+
+
+def _list(values: list[float | None]) -> str:
+    """Per-pass values, ``—`` where unmeasured (the lexicon emptied itself)."""
+    return " / ".join(_num(value) for value in values)
 
 
 def _dedup_lines(window: dict[str, Any]) -> list[str]:
