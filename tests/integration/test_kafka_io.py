@@ -119,7 +119,7 @@ def test_topic_creator_keeps_one_client_and_reconnects_after_a_failure(
         client = creator._admin
         assert creator.ensure([two, three], partitions=2) == [three], "only new ones"
         assert creator._admin is client, "the client is kept between calls"
-        with pytest.raises(Exception, match="(?i)invalid"):
+        with pytest.raises(Exception, match=r"(?i)invalid"):
             creator.ensure([settings.topic("not a valid topic name!")])
         assert creator._admin is None, "a failed call drops its client"
         assert creator.ensure([one, settings.topic("entity.person.creator-3")]) == [
