@@ -21,6 +21,8 @@ until it expires). It costs a set insertion and requests nothing.
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Iterable
 from typing import Any
 
 from aiokafka.client import AIOKafkaClient
@@ -38,3 +40,16 @@ def install() -> None:
     """Make every aiokafka client in this process track the topics it sends to
     (idempotent)."""
     AIOKafkaClient._wait_on_metadata = _wait_and_track
+
+
+async def track(client: AIOKafkaClient, topics: Iterable[str]) -> None:
+    """Add ``topics`` (just created) to ``client``'s metadata in one refresh.
+
+    A first send to a topic the producer does not know forces a metadata
+    refresh of every tracked topic; a worker creating entity topics one
+    after another refreshed once per topic, each answer larger than the
+    last (554 refreshes in its first minute, a tenth of its CPU decoding
+    them). Refreshes asked for before one runs share it, so adding a batch
+    of topics here costs one.
+    """
+    await asyncio.gather(*(client.add_topic(topic) for topic in topics))

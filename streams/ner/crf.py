@@ -34,6 +34,11 @@ from streams.ner.features import PAD, WINDOW, FeatureExtractor
 # transitions, which a CRF's are not, and validates per call. pyproject pins
 # hmmlearn below 0.4 for this.
 
+#: Non-zero window offsets, in the order of :meth:`CrfModel._shift`'s ids.
+_SHIFTS = tuple(k for k in WINDOW if k)
+#: Neighbour features whose shifted attribute ids are kept (then all dropped).
+_SHIFTED_LIMIT = 1 << 17
+
 # Score that rules a state out of a frame (weights are tens at most).
 _IMPOSSIBLE = -1e9
 
@@ -73,6 +78,7 @@ class CrfModel:
         self._transitions = np.exp(transitions)
         self._start = np.ones(size + 1)
         self._extractor = extractor
+        self._shifted_ids: dict[str, tuple[int, ...]] = {}
 
     def tag(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
         """BIO labels of every token of every sentence (lists of surfaces).
@@ -91,18 +97,52 @@ class CrfModel:
         ]
 
     def emissions(self, surfaces: Sequence[str]) -> np.ndarray:
-        """Emission rows of token types: for each of ``surfaces``, the sum of
-        its features' weights at each window offset, ``(types, window, labels)``.
-        Callers keep them by type (:class:`streams.ner.lexicon.Lexicon`)."""
+        """Emission rows of token types: for each of ``surfaces`` (distinct),
+        the sum of its features' weights at each window offset,
+        ``(types, window, labels)``. Callers keep them by type
+        (:class:`streams.ner.lexicon.Lexicon`).
+
+        A stream brings new word forms for ever (about 18 per article after
+        a thousand articles), so this runs on every article: each offset's
+        rows are one gather of every type's feature weights and one
+        segmented sum (``np.add.reduceat``), adding each type's weights in
+        the order of its features, as a per-type sum would.
+        """
         table = np.zeros((len(surfaces), len(WINDOW), len(self.labels)))
-        own = self._extractor.own(surfaces)
-        neighbour = self._extractor.neighbour(surfaces)
-        for row, (own_features, neighbour_features) in enumerate(zip(own, neighbour, strict=True)):
-            for column, k in enumerate(WINDOW):
-                names = ["b", *own_features] if k == 0 else [f"{k}:{f}" for f in neighbour_features]
-                ids = [self._attributes.get(name, self._unknown) for name in names]
-                table[row, column] = self._weights[ids].sum(axis=0)
+        if not surfaces:
+            return table
+        own, neighbour = self._extractor.compute(surfaces)
+        get, unknown = self._attributes.get, self._unknown
+        bias = get("b", unknown)
+        own_ids = [bias]
+        own_starts = []
+        for features in own:
+            own_starts.append(len(own_ids) - 1)
+            own_ids.extend([get(f, unknown) for f in features])
+            own_ids.append(bias)
+        own_ids.pop()  # one bias leads each type's run: ["b", *own]
+        shifted = self._shifted_ids
+        if len(shifted) > _SHIFTED_LIMIT:
+            shifted.clear()
+        neighbour_rows = []
+        neighbour_starts = []
+        for features in neighbour:
+            neighbour_starts.append(len(neighbour_rows))
+            neighbour_rows.extend([shifted.get(f) or self._shift(f) for f in features])
+        by_offset = np.array(neighbour_rows, dtype=np.int64)
+        for column, k in enumerate(WINDOW):
+            if k:
+                ids, starts = by_offset[:, _SHIFTS.index(k)], neighbour_starts
+            else:
+                ids, starts = own_ids, own_starts
+            table[:, column] = np.add.reduceat(self._weights[ids], starts, axis=0)
         return table
+
+    def _shift(self, feature: str) -> tuple[int, ...]:
+        """Attribute ids of a neighbour feature at each non-zero offset."""
+        ids = tuple(self._attributes.get(f"{k}:{feature}", self._unknown) for k in _SHIFTS)
+        self._shifted_ids[feature] = ids
+        return ids
 
     def states(
         self, table: np.ndarray, rows: np.ndarray, ends: Sequence[int], pad: int

@@ -45,7 +45,10 @@ WINDOW = (-2, -1, 0, 1, 2)
 #: Stand-in surface for positions before the start or after the end of a sentence.
 PAD = "\x00"
 _TYPE_CODES = {"person": "PER", "organization": "ORG", "location": "LOC"}
+#: What a neighbour contributes: feature keys (``pu`` and ``pad`` whole), and
+#: the coarsest of the cluster granularities (``k0=``, ``k1=``).
 _NEIGHBOUR_KEYS = ("w=", "c=", "s=", "k0=", "k1=", "t=", "g=", "pu", "pad", "f=")
+_NEIGHBOUR_CLUSTERS = 2
 
 
 @cache
@@ -85,46 +88,65 @@ class FeatureExtractor:
             out.append(features)
         return out
 
+    def compute(
+        self, surfaces: Sequence[str]
+    ) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]]]:
+        """Own and neighbour features of each of ``surfaces`` (distinct),
+        computed afresh and not cached: the run-time caller keeps what it
+        needs per type itself (:meth:`streams.ner.crf.CrfModel.emissions`),
+        and a long-running worker meets new word forms for ever, so a cache
+        here would only grow."""
+        words = [s for s in surfaces if s[0].isalnum()]
+        word_forms = dict(zip(words, forms(words), strict=True))
+        pairs = [
+            (self._own[s], self._neighbour[s])
+            if s in self._own
+            else self._features(s, word_forms.get(s))
+            for s in surfaces
+        ]
+        return [own for own, _ in pairs], [neighbour for _, neighbour in pairs]
+
     def _fill(self, surfaces: Sequence[str]) -> None:
         missing = [s for s in dict.fromkeys(surfaces) if s not in self._own]
         if not missing:
             return
-        words = [s for s in missing if s[0].isalnum()]
-        word_forms = dict(zip(words, forms(words), strict=True))
-        for surface in missing:
-            form = word_forms.get(surface)
-            own = self._features(surface, form)
-            self._own[surface] = own
-            self._neighbour[surface] = tuple(f for f in own if f.startswith(_NEIGHBOUR_KEYS))
+        own, neighbour = self.compute(missing)
+        self._own.update(zip(missing, own, strict=True))
+        self._neighbour.update(zip(missing, neighbour, strict=True))
 
-    def _features(self, surface: str, form: str | None) -> tuple[str, ...]:
+    def _features(self, surface: str, form: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Own and neighbour features of one type; the neighbour ones are the
+        own ones with the neighbour keys (:data:`_NEIGHBOUR_KEYS`), in order."""
         if form is None:  # punctuation
-            return ("pu", f"w={surface}")
-        features = [f"w={form}"]
+            features = ("pu", f"w={surface}")
+            return features, features
         candidates = bare_candidates(form)
-        features.extend(f"c={c}" for c in candidates[1:])
-        stem = _stemmer().stemWord(form)
-        features.append(f"s={stem}")
+        shared = [f"w={form}", *[f"c={c}" for c in candidates[1:]]]
+        shared.append(f"s={_stemmer().stemWord(form)}")
         core = without_article(candidates[-1]) or candidates[-1]
-        for n in (2, 3):
-            features.append(f"p{n}={form[:n]}")
-            features.append(f"x{n}={form[-n:]}")
-        features.append(f"cx2={core[-2:]}")
-        features.append(f"n={min(len(core), 9)}")
-        features.extend(_shape(surface, form))
-        features.extend(f"t={kind}" for kind in triggers_of(form))
+        affixes = (
+            f"p2={form[:2]}",
+            f"x2={form[-2:]}",
+            f"p3={form[:3]}",
+            f"x3={form[-3:]}",
+            f"cx2={core[-2:]}",
+            f"n={min(len(core), 9)}",
+            *_shape(surface, form),
+        )
+        classes = [f"t={kind}" for kind in triggers_of(form)]
         gaz = {tag for c in candidates for tag in self._gazetteer.get(c, ())}
-        features.extend(f"g={tag}" for tag in sorted(gaz))
+        classes.extend(f"g={tag}" for tag in sorted(gaz))
         info = _best_info(candidates)
         if info is None:
-            features.append("f=0")
+            classes.append("f=0")
+            clusters: list[str] = []
+            after: list[str] = []
         else:
-            features.append(f"f={min(int(math.log2(info.count)), 14)}")
-            features.extend(f"k{g}={c}" for g, c in enumerate(info.clusters))
-            features.extend(
-                f"a{kind}={b}" for kind, b in zip("PLO", info.after_trigger, strict=True) if b
-            )
-        return tuple(features)
+            classes.append(f"f={min(int(math.log2(info.count)), 14)}")
+            clusters = [f"k{g}={c}" for g, c in enumerate(info.clusters)]
+            after = [f"a{kind}={b}" for kind, b in zip("PLO", info.after_trigger, strict=True) if b]
+        own = (*shared, *affixes, *classes, *clusters, *after)
+        return own, (*shared, *classes, *clusters[:_NEIGHBOUR_CLUSTERS])
 
 
 def _shape(surface: str, form: str) -> list[str]:

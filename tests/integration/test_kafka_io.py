@@ -18,6 +18,7 @@ from streams import kafka_io
 from streams.ids import article_id
 from streams.kafka_io import (
     KafkaUnavailable,
+    TopicCreator,
     TopicNotFound,
     ensure_core_topics,
     ensure_topics,
@@ -105,6 +106,27 @@ def test_subscribe_reads_topics_created_while_watching(settings: Settings) -> No
     messages = list(subscribe(settings, [r"entity\..*"], timeout=15, max_messages=1))
     writer.join()
     assert [(m["topic"], m["value"]) for m in messages] == [(topic, ARTICLES[0])]
+
+
+@pytest.mark.integration
+def test_topic_creator_keeps_one_client_and_reconnects_after_a_failure(
+    settings: Settings,
+) -> None:
+    creator = TopicCreator(settings)
+    one, two, three = (settings.topic(f"entity.person.creator-{n}") for n in range(3))
+    try:
+        assert creator.ensure([one, two], partitions=2) == [one, two]
+        client = creator._admin
+        assert creator.ensure([two, three], partitions=2) == [three], "only new ones"
+        assert creator._admin is client, "the client is kept between calls"
+        with pytest.raises(Exception, match=r"(?i)invalid"):
+            creator.ensure([settings.topic("not a valid topic name!")])
+        assert creator._admin is None, "a failed call drops its client"
+        assert creator.ensure([one, settings.topic("entity.person.creator-3")]) == [
+            settings.topic("entity.person.creator-3")
+        ], "the next call connects afresh"
+    finally:
+        creator.close()
 
 
 @pytest.mark.integration

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pycrfsuite
 import pytest
 
@@ -11,7 +12,7 @@ from streams.kb import KbEntity
 from streams.ner.conll import Sentence
 from streams.ner.crf import CrfModel
 from streams.ner.detect import MODEL_PATH, get_detector
-from streams.ner.features import FeatureExtractor
+from streams.ner.features import _NEIGHBOUR_KEYS, PAD, WINDOW, FeatureExtractor
 from streams.ner.train import train
 
 CAIRO = KbEntity("t:cairo", "location", "Cairo", "القاهرة", "cairo", "test")
@@ -101,6 +102,44 @@ def test_features_are_per_type_and_windowed() -> None:
     assert "-1:pad" in rows[0] and "2:pad" in rows[1]
     (punct,) = extractor.own(["،"])
     assert punct == ("pu", "w=،")
+
+
+WORDS = ["بالقاهرة", "والرئيس", "القاهرة", "محمد", "،", "Putin", "2015", "وزارة", PAD, "كلمة"]
+
+
+def test_neighbour_features_are_the_own_ones_with_neighbour_keys() -> None:
+    extractor = FeatureExtractor([CAIRO])
+    own, neighbour = extractor.compute(WORDS)
+    for features, shifted in zip(own, neighbour, strict=True):
+        assert shifted == tuple(f for f in features if f.startswith(_NEIGHBOUR_KEYS))
+    assert extractor.compute(["كلمة"]) == extractor.compute(["كلمة"])
+    assert "كلمة" not in extractor._own, "run-time features are not cached"
+
+
+def test_emissions_are_each_offsets_feature_weights_summed(
+    tiny_model: tuple[Path, FeatureExtractor],
+) -> None:
+    path, extractor = tiny_model
+    model = CrfModel(path, extractor)
+    weights: dict[str, np.ndarray] = {}
+    for (attribute, label), weight in pycrfsuite_state_features(path).items():
+        weights.setdefault(attribute, np.zeros(len(model.labels)))[model.labels.index(label)] += (
+            weight
+        )
+    table = model.emissions(WORDS)
+    own, neighbour = extractor.compute(WORDS)
+    zero = np.zeros(len(model.labels))
+    for row, (features, shifted) in enumerate(zip(own, neighbour, strict=True)):
+        for column, k in enumerate(WINDOW):
+            names = ["b", *features] if k == 0 else [f"{k}:{f}" for f in shifted]
+            expected = sum((weights.get(name, zero) for name in names), zero)
+            np.testing.assert_allclose(table[row, column], expected, rtol=0, atol=1e-12)
+
+
+def pycrfsuite_state_features(path: Path) -> dict[tuple[str, str], float]:
+    tagger = pycrfsuite.Tagger()
+    tagger.open(str(path))
+    return tagger.info().state_features
 
 
 def test_committed_model_is_small_and_loads_offline() -> None:
