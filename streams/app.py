@@ -24,25 +24,15 @@ Agents live in ``streams/agents/`` and only wire the stages in
 
 from __future__ import annotations
 
-import asyncio
-import logging
-from collections.abc import Iterable
-from typing import Any
-
 import faust
-from kafka.errors import KafkaError
 
 from streams import codec, producer_metadata
-from streams.kafka_io import KafkaUnavailable, TopicCreator
 from streams.pipeline import Pipeline
 from streams.settings import Settings
 from streams.stages.topic_policy import REGISTRY_TOPIC
 
 codec.register()
 producer_metadata.install()
-
-log = logging.getLogger("newsstreams.app")
-DECLARE_RETRY_SECONDS = 1.0
 
 settings = Settings.from_env()
 
@@ -100,57 +90,3 @@ dedup_table = app.Table(
 )
 # Entity counts, granted topics and slug owners (see streams.stages.topic_policy).
 policy_table = app.Table(settings.topic("topic-policy"), partitions=1, key_type=str)
-
-_output_topics: dict[str, Any] = {
-    topic.get_topic_name(): topic
-    for topic in (signed_topic, enriched_topic, duplicates_topic, deadletter_topic, registry_topic)
-}
-
-
-# One admin client for the process's life (the process exits with its
-# daemon network thread), used by one agent at a time.
-_topic_creator = TopicCreator(settings)
-_creating = asyncio.Lock()
-
-
-async def declare_topics(names: Iterable[str]) -> None:
-    """Create, in one request, those of ``names`` (entity topics) this process
-    has not used yet, with ``NEWSSTREAMS_ENTITY_PARTITIONS`` partitions.
-
-    Entity topics appear as entities do, so they are created lazily. Faust's
-    ``maybe_declare`` creates one topic per round trip (about 60 ms each on
-    the local broker, several per article early in a stream, all on the one
-    dedup partition); one batched request in a thread, over an admin client
-    kept open (:class:`~streams.kafka_io.TopicCreator`), costs about the same
-    as one of them, and the ingest agent makes it ahead of dedup.
-
-    Broker errors are retried until the topics exist: an exception escaping
-    an agent's handler crashes the agent, and Faust then commits past the
-    event it was handling (seen: "All brokers are currently fenced" right
-    after a broker restart lost an article).
-    """
-    wanted = list(dict.fromkeys(names))
-    if all(name in _output_topics for name in wanted):
-        return
-    async with _creating:  # one admin request at a time; the other agent waits
-        new = [name for name in wanted if name not in _output_topics]
-        while new:
-            try:
-                await asyncio.to_thread(
-                    _topic_creator.ensure, new, partitions=settings.entity_partitions
-                )
-                break
-            except (KafkaError, KafkaUnavailable) as exc:
-                log.warning("cannot create %d topic(s) yet (%s); trying again", len(new), exc)
-                await asyncio.sleep(DECLARE_RETRY_SECONDS)
-        # Faust's producer service (the aiokafka driver's accessor is private).
-        await producer_metadata.track(app.producer._ensure_producer().client, new)
-        for name in new:
-            _output_topics.setdefault(name, app.topic(name, partitions=settings.entity_partitions))
-
-
-async def output_topic(name: str) -> Any:
-    """The Faust topic for an output name, declared on first use."""
-    if name not in _output_topics:
-        await declare_topics([name])
-    return _output_topics[name]

@@ -6,11 +6,14 @@ in parallel, so the single dedup partition only decides and routes.
 
 from __future__ import annotations
 
+import asyncio
+
 from faust import EventT, StreamT
 
 from streams.agents.acks import Delivery, handle_each
 from streams.agents.publish import publish, send_all
-from streams.app import app, declare_topics, pipeline, raw_topic, signed_topic
+from streams.agents.topics import declare_soon
+from streams.app import app, pipeline, raw_topic, signed_topic
 from streams.models import Message, Origin
 from streams.pipeline import Result
 
@@ -29,9 +32,15 @@ async def _ingest(event: EventT) -> Delivery:
     prepared = pipeline.prepare(value, origin, raw_key)
     if isinstance(prepared, Result):
         return await publish(prepared)
-    # KB entities always get their topic: create them here, in parallel,
-    # rather than on the single dedup partition
-    await declare_topics(e["topic"] for e in prepared.article["entities"] if e["topic"])
-    return await send_all(
+    # KB entities always get their topic: ask for them here, ahead of the
+    # single dedup partition, without waiting (see streams.agents.topics);
+    # the article is acked only once they exist and it is stored.
+    topics = declare_soon(e["topic"] for e in prepared.article["entities"] if e["topic"])
+    stored = await send_all(
         [Message(signed_topic.get_topic_name(), prepared.key, prepared.as_dict())]
     )
+    return _all(topics, stored)
+
+
+async def _all(*deliveries: Delivery) -> None:
+    await asyncio.gather(*deliveries)

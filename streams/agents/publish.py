@@ -19,7 +19,7 @@ from typing import Any
 
 from streams.agents import progress
 from streams.agents.acks import Delivery
-from streams.app import declare_topics, output_topic
+from streams.agents.topics import declare_topics, output_topic
 from streams.models import Message
 from streams.pipeline import Result
 from streams.web.state import observe

@@ -20,10 +20,10 @@ Which articles each measurement takes, all from the start of the corpus
   pass would be the one with the shortest articles.
 - Dedup window: the first ``dedup_articles``, in corpus order, on a dedup
   state of their own (only the decisions are timed).
-- Kafka: consecutive, disjoint stretches from the start (warm-up, backlog,
-  then the paced articles), sent to fresh worker processes, whose caches
-  owe nothing to the offline passes. The warm-up thus holds the corpus's
-  long first articles.
+- Kafka: a shuffled sample of the same kind (same seed), cut into disjoint
+  stretches (warm-up, backlog, then the paced articles), so its articles
+  are like the offline ones; sent to fresh worker processes, whose caches
+  owe nothing to the offline passes.
 """
 
 from __future__ import annotations
@@ -58,8 +58,8 @@ from streams.sources import SourceRecord
 DEFAULT_OUT = PROJECT_ROOT / "bench"
 SCRATCH = "out"  # under the output directory, git-ignored: logs, profiles
 MIN_BACKLOG = 100
-OFFLINE_SEED = 0
-"""Seed of the offline sample's shuffle: every run takes the same articles in
+SAMPLE_SEED = 0
+"""Seed of the benchmark samples' shuffle: every run takes the same articles in
 the same order."""
 
 Log = Callable[[str], None]
@@ -161,7 +161,7 @@ def run_bench(options: BenchOptions, settings: Settings, log: Log = print) -> di
     )
     offline = bench_offline(
         ctx,
-        bench_inputs(offline_sample(records, options.offline_total)),
+        bench_inputs(shuffled_sample(records, options.offline_total)),
         options.repeats,
         options.offline_warmup,
         options.offline_articles,
@@ -179,10 +179,11 @@ def run_bench(options: BenchOptions, settings: Settings, log: Log = print) -> di
         affordable = round(offline["pipeline"]["per_second"] * options.backlog_seconds)
         backlog = max(MIN_BACKLOG, min(options.backlog, affordable))
         warmup = backlog // 2
+        sample = shuffled_sample(records, warmup + backlog + options.paced)
         plan = KafkaPlan(
-            warmup=records[:warmup],
-            backlog=records[warmup : warmup + backlog],
-            paced=records[warmup + backlog : warmup + backlog + options.paced],
+            warmup=sample[:warmup],
+            backlog=sample[warmup : warmup + backlog],
+            paced=sample[warmup + backlog :],
             rate=options.rate,
             scratch=scratch,
             scaling=options.scaling,
@@ -201,17 +202,17 @@ def run_profile(options: BenchOptions, settings: Settings) -> dict[str, Any]:
     sample, warm-up on its first ``offline_warmup`` articles, profile on the
     next ``offline_articles``."""
     records = load_articles([options.corpus], options.offline_total)
-    inputs = bench_inputs(offline_sample(records, options.offline_total))
+    inputs = bench_inputs(shuffled_sample(records, options.offline_total))
     split = min(options.offline_warmup, len(inputs) // 2)
     warmup, fresh = inputs[:split], inputs[split : split + options.offline_articles]
     ctx = StageContext.create(replace(settings, topic_prefix=""))
     return profile_pipeline(ctx, warmup, fresh, options.scratch)
 
 
-def offline_sample(records: Sequence[SourceRecord], count: int) -> list[SourceRecord]:
-    """The first ``count`` of ``records``, shuffled with :data:`OFFLINE_SEED`."""
+def shuffled_sample(records: Sequence[SourceRecord], count: int) -> list[SourceRecord]:
+    """The first ``count`` of ``records``, shuffled with :data:`SAMPLE_SEED`."""
     head = list(records[:count])
-    random.Random(OFFLINE_SEED).shuffle(head)
+    random.Random(SAMPLE_SEED).shuffle(head)
     return head
 
 

@@ -22,7 +22,7 @@ from streams.bench.offline import (
     bench_offline,
     profile_pipeline,
 )
-from streams.bench.run import offline_sample
+from streams.bench.run import shuffled_sample
 from streams.models import OUTCOME_DEADLETTER, OUTCOME_DUPLICATE, OUTCOME_ENRICHED, Origin
 from streams.settings import Settings
 from streams.sources import SourceRecord
@@ -205,10 +205,10 @@ def test_slices_are_sized_by_the_warmup_and_the_articles_left(ctx):
         bench_offline(ctx, inputs[:6], repeats=3, warmup=1)
 
 
-def test_offline_sample_is_a_fixed_shuffle_of_the_first_articles():
+def test_shuffled_sample_is_a_fixed_shuffle_of_the_first_articles():
     records = _slice_records(0, 10)
-    sample = offline_sample(records, 20)
-    assert sample == offline_sample(records, 20)
+    sample = shuffled_sample(records, 20)
+    assert sample == shuffled_sample(records, 20)
     assert sample != records[:20]
     assert sorted(sample, key=records.index) == records[:20]
 

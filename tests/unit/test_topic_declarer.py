@@ -1,0 +1,82 @@
+"""Entity topics are created in batches, in the background, and only once."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+import pytest
+from kafka.errors import KafkaTimeoutError
+
+from streams.agents import topics
+from streams.agents.topics import TopicDeclarer
+
+
+class FakeBroker:
+    """Records create requests; each one blocks until ``release`` is set."""
+
+    def __init__(self, failures: int = 0) -> None:
+        self.batches: list[list[str]] = []
+        self.announced: list[list[str]] = []
+        self.release = threading.Event()
+        self.failures = failures
+
+    def create(self, names: list[str]) -> None:
+        self.release.wait(5)
+        if self.failures:
+            self.failures -= 1
+            raise KafkaTimeoutError("broker not ready")
+        self.batches.append(list(names))
+
+    async def announce(self, names: list[str]) -> None:
+        self.announced.append(list(names))
+
+    def declarer(self) -> TopicDeclarer:
+        return TopicDeclarer({"known": "known-topic"}, self.create, self.announce, str.upper)
+
+
+def test_names_asked_for_meanwhile_are_created_in_one_batch() -> None:
+    async def scenario() -> FakeBroker:
+        broker = FakeBroker()
+        declarer = broker.declarer()
+        first = declarer.declare_soon(["a"])
+        await asyncio.sleep(0.05)  # the creator took "a" and is waiting on the broker
+        later = [declarer.declare_soon(["b", "c"]), declarer.declare_soon(["c", "known"])]
+        assert not first.done(), "declare_soon does not wait"
+        broker.release.set()
+        await asyncio.gather(first, *later)
+        assert await declarer.topic("c") == "C"
+        assert await declarer.topic("known") == "known-topic"
+        return broker
+
+    broker = asyncio.run(scenario())
+    assert broker.batches == [["a"], ["b", "c"]]
+    assert broker.announced == broker.batches, "the producer learns each batch once"
+
+
+def test_a_cancelled_sender_does_not_cancel_the_others() -> None:
+    async def scenario() -> str:
+        broker = FakeBroker()
+        declarer = broker.declarer()
+        cancelled = asyncio.ensure_future(declarer.topic("a"))
+        other = asyncio.ensure_future(declarer.topic("a"))
+        await asyncio.sleep(0.05)
+        cancelled.cancel()
+        broker.release.set()
+        return await other
+
+    assert asyncio.run(scenario()) == "A"
+
+
+def test_broker_errors_are_retried_until_the_topics_exist(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(topics, "RETRY_SECONDS", 0.01)
+
+    async def scenario() -> FakeBroker:
+        broker = FakeBroker(failures=2)
+        broker.release.set()
+        await broker.declarer().declare_soon(["a"])
+        return broker
+
+    assert asyncio.run(scenario()).batches == [["a"]]
