@@ -51,11 +51,15 @@ entities = EntityIndex()
 
 def observe(outcome: str, messages: list[Message]) -> None:
     """Count a published outcome into the metrics, the live feed and, for an
-    enriched article, the trending windows of each of its entities."""
+    enriched article, the trending windows of each of its entities that has
+    a topic."""
     metrics.record_outcome(outcome, messages)
     feed.record(outcome, messages)
     if outcome == OUTCOME_ENRICHED and messages:
-        for entity_id in {entity["id"] for entity in messages[0].value["entities"]}:
+        # Only entities with a stream to follow: each count is a changelog
+        # record, and topic-less ones were half of them (7 records an article).
+        entities = messages[0].value["entities"]
+        for entity_id in {entity["id"] for entity in entities if entity["topic"]}:
             trending[entity_id] += 1
 
 

@@ -213,9 +213,10 @@ def test_live_page_and_the_data_it_polls(web_worker):
     assert page.status == 200 and page.headers["Content-Type"].startswith("text/html")
     assert b'id="trending"' in page.body and b"/static/app.js" in page.body
     assert http("GET", web_worker.url + "/static/app.js").status == 200
-    [article_id] = post_json(web_worker, article("كازاخستان تفتتح مطارا", 9, "كازاخستان")).json()[
-        "ids"
-    ]
+    posted = article("كازاخستان تفتتح مطارا", 9, "كازاخستان")
+    # a person the tagger finds but who has no topic yet (a discovered entity)
+    posted["body"] += " وقال المدير العام للمطار عبدالرحمن الفهيد المطيري إن المطار جاهز."
+    [article_id] = post_json(web_worker, posted).json()["ids"]
     live = wait_for(
         lambda: get_json(web_worker, "/live"),
         lambda body: article_id in {a["id"] for a in body["latest"]},
@@ -223,8 +224,12 @@ def test_live_page_and_the_data_it_polls(web_worker):
     )
     [shown] = [a for a in live["latest"] if a["id"] == article_id]
     assert shown["language"] == "ar"
-    assert "cldr:KZ" in {chip["id"] for chip in shown["entities"]}
+    chips = {chip["id"]: chip for chip in shown["entities"]}
+    assert "cldr:KZ" in chips
+    topicless = [chip_id for chip_id, chip in chips.items() if not chip["topic"]]
+    assert topicless, "the article names an entity without a topic"
     trending = {entity["id"]: entity for entity in live["trending"]}
+    assert not set(topicless) & set(trending), "only entities with a topic trend"
     assert trending["cldr:KZ"]["count"] >= 1
     assert trending["cldr:KZ"]["name_ar"] == "كازاخستان"
     assert live["rates"]["articles_per_s"] > 0
