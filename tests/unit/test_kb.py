@@ -77,12 +77,3 @@ def test_abd_compounds_are_matched_split_and_joined() -> None:
     assert spelling_variants("عبد الفتاح السيسي") == ["عبد الفتاح السيسي", "عبدالفتاح السيسي"]
     assert spelling_variants("عبدالله") == ["عبدالله", "عبد الله"]
     assert spelling_variants("بوتين") == ["بوتين"]
-
-
-def test_islamic_republic_and_islamic_state_aliases() -> None:
-    from streams.stages.tag import get_tagger
-
-    tags = get_tagger().tag(
-        "", "قالت الجمهورية الإسلامية إن الدولة الإسلامية تهدد الجمهورية الإسلامية الموريتانية."
-    )
-    assert [t["id"] for t in tags] == ["cldr:IR", "kb:organization:islamic-state", "cldr:MR"]
