@@ -32,12 +32,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from streams.kb import KbEntity
-from streams.ner.clitics import stripped_forms, without_article
-from streams.ner.clusters import RARE_WORD_COUNT, is_common_word, word_infos
+from streams.ner.clitics import without_article
+from streams.ner.clusters import RARE_WORD_COUNT, is_common_word
 from streams.ner.detect import Span, majority
 from streams.ner.gazetteer import DEMONYM
+from streams.ner.names import is_common_noun, is_eponym, is_name, preferred_bare, trim
+from streams.ner.tokens import TOKEN_RE, WORD_RE
 from streams.slug import slugify
 from streams.text.memo import Memo
+from streams.text.normalize import matching_form
 
 ENTITY_TYPES = {"PER": "person", "ORG": "organization", "LOC": "location"}
 _ABD = "عبد"
@@ -83,9 +86,12 @@ def link(spans: Sequence[Span], texts: Sequence[str]) -> list[LinkedEntity]:
             surface = texts[span.field][span.start : span.end]
             entity.add(span, None if span.role == DEMONYM else _display(surface))
         else:
-            key, bare = entity_key(span.forms)
+            name = _name_span(span, texts)
+            if name is None:
+                continue
+            key, bare = entity_key(name.forms)
             if key:
-                unknown.append((span, key, bare))
+                unknown.append((name, key, bare))
     labels: dict[tuple[str, ...], Counter[str]] = {}
     for span, key, _ in unknown:
         labels.setdefault(key, Counter())[span.label] += 1
@@ -119,7 +125,7 @@ def entity_key(span_forms: Sequence[str]) -> tuple[tuple[str, ...], str]:
 def _entity_key(span_forms: tuple[str, ...]) -> tuple[tuple[str, ...], str]:
     if not span_forms:
         return (), ""
-    bare = _preferred_bare(span_forms[0])
+    bare = preferred_bare(span_forms[0])
     tokens = [without_article(bare) or bare, *span_forms[1:]]
     joined: list[str] = []
     for token in tokens:
@@ -133,16 +139,31 @@ def _entity_key(span_forms: tuple[str, ...]) -> tuple[tuple[str, ...], str]:
 _KEYS: Memo[tuple[str, ...], tuple[tuple[str, ...], str]] = Memo(_entity_key, _MEMO_LIMIT)
 
 
-def _preferred_bare(form: str) -> str:
-    """``form`` without proclitics when the corpus knows that form better."""
-    infos = word_infos()
-    written = infos.get(form)
-    best, best_count = form, written.count if written else 0
-    for candidate in stripped_forms(form):
-        info = infos.get(candidate)
-        if info is not None and info.count > 2 * max(best_count, 1):
-            best, best_count = candidate, info.count
-    return best
+def _name_span(span: Span, texts: Sequence[str]) -> Span | None:
+    """The name inside a discovered span (titles and common words cut off
+    its edges, :func:`streams.ner.names.trim`), or None if it is no name."""
+    if span.label == "PER" and is_eponym(_words_before(texts[span.field], span.start), span.forms):
+        return None
+    trimmed = trim(span.forms, span.label)
+    if trimmed is None:
+        return None
+    first, last, label = trimmed
+    if (first, last) != (0, len(span.forms) - 1):
+        text = texts[span.field]
+        tokens = list(TOKEN_RE.finditer(text, span.start, span.end))
+        words = [i for i, token in enumerate(tokens) if WORD_RE.fullmatch(token.group())]
+        if len(words) != len(span.forms):  # not as the detector cut it: keep it whole
+            return span if is_name(span.forms, span.label) else None
+        span = span._replace(
+            start=tokens[words[first]].start(),
+            end=tokens[words[last]].end(),
+            forms=span.forms[first : last + 1],
+            first=span.first + words[first],
+            last=span.first + words[last],
+        )
+    if label != span.label:
+        span = span._replace(label=label)
+    return span if is_name(span.forms, span.label) else None
 
 
 def _person_names(
@@ -191,6 +212,18 @@ def _without_articles(tokens: tuple[str, ...]) -> tuple[str, ...]:
 _ARTICLELESS: Memo[tuple[str, ...], tuple[str, ...]] = Memo(_without_articles, _MEMO_LIMIT)
 
 
+def _words_before(text: str, start: int, count: int = 2) -> list[str]:
+    """Matching forms of the (up to) ``count`` words right before ``start``,
+    within the clause (punctuation stops it)."""
+    tokens = TOKEN_RE.findall(text, max(0, start - 64), start)
+    words: list[str] = []
+    for token in reversed(tokens[-count:]):
+        if not WORD_RE.fullmatch(token):
+            break
+        words.insert(0, matching_form(token))
+    return words
+
+
 def _stands_alone(label: str, bare: str) -> bool:
     """Whether a one-word unknown name is an entity by itself.
 
@@ -203,7 +236,11 @@ def _stands_alone(label: str, bare: str) -> bool:
     if label == "PER":
         return False
     bare_core = without_article(bare) or bare
-    return not (is_common_word(bare, RARE_WORD_COUNT) or is_common_word(bare_core, RARE_WORD_COUNT))
+    return not (
+        is_common_word(bare, RARE_WORD_COUNT)
+        or is_common_word(bare_core, RARE_WORD_COUNT)
+        or is_common_noun(bare_core)
+    )
 
 
 def _display(surface: str, form: str = "", bare: str = "") -> str:

@@ -67,3 +67,38 @@ def test_display_names_drop_proclitics_and_restore_the_article() -> None:
     (entity,) = link(spans, ["", body])
     assert entity.names == ["الجمهورية الإسلامية"]
     assert entity.slug == "jmhwryh-alaslamyh"  # matching form: hamza folded
+
+
+def test_titles_are_cut_off_and_the_person_is_one_entity() -> None:
+    body = "قال وزير التعليم عزام الدخيل إن الدكتور عزام الدخيل سيزور المنطقة."
+    spans = [span(body, "وزير التعليم عزام الدخيل", "PER"), span(body, "عزام الدخيل", "PER", nth=1)]
+    (person,) = link(spans, ["", body])
+    assert person.id == "ner:person:عزام الدخيل"
+    assert [body[s.start : s.end] for s in person.spans] == ["عزام الدخيل", "عزام الدخيل"]
+    assert person.spans[0].forms == ("عزام", "الدخيل")
+
+
+def test_fragments_of_titles_descriptions_and_common_nouns_are_no_entities() -> None:
+    body = "أعلن نائب رئيس مجلس الوزراء وزير الداخلية أن الدولة عضو في الهيئة السعودية على الساحل."
+    spans = [
+        span(body, "مجلس الوزراء وزير الداخلية", "ORG"),
+        span(body, "الدولة عضو", "LOC"),
+        span(body, "الهيئة السعودية", "ORG"),
+        span(body, "الساحل", "LOC"),
+        span(body, "وزير الداخلية", "PER"),
+    ]
+    entities = link(spans, ["", body])
+    assert [e.id for e in entities] == ["ner:organization:مجلس الوزراء"]
+    assert [body[s.start : s.end] for s in entities[0].spans] == ["مجلس الوزراء"]
+
+
+def test_an_institution_named_after_someone_is_no_person() -> None:
+    body = "وصل إلى مطار الملك خالد الدولي، وقال حمد الحربي إن الرحلة تأخرت."
+    spans = [span(body, "خالد الدولي", "PER"), span(body, "حمد الحربي", "PER")]
+    assert [e.id for e in link(spans, ["", body])] == ["ner:person:حمد الحربي"]
+
+
+def test_a_head_trigger_retypes_a_discovered_name() -> None:
+    body = "تخرج في جامعة الملك سعود."
+    (entity,) = link([span(body, "جامعة الملك سعود", "LOC")], ["", body])
+    assert entity.id == "ner:organization:جامعه الملك سعود"
