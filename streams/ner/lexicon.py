@@ -97,10 +97,7 @@ class Lexicon:
     def ids(self, surfaces: Sequence[str]) -> np.ndarray:
         """Type id of each of ``surfaces``, interning new ones."""
         found = np.fromiter(map(self._types.get, surfaces, repeat(-1)), np.int64, len(surfaces))
-        if len(found) and found.min() < 0:
-            self._add([*dict.fromkeys(compress(surfaces, found < 0))])
-            found = np.fromiter(map(self._types.__getitem__, surfaces), np.int64, len(surfaces))
-        return found
+        return _filled(found, surfaces, self._types, self._add)
 
     def tokens(self, text: str) -> TextTokens:
         """The tokens of ``text`` (those of :func:`~streams.ner.tokens.tokens_of`)."""
@@ -109,9 +106,7 @@ class Lexicon:
             empty = np.zeros(0, dtype=np.int64)
             return TextTokens(empty, empty, empty, empty)
         found = np.fromiter(map(self._chunks.get, chunks, repeat(-1)), np.int64, len(chunks))
-        if found.min() < 0:
-            self._add_chunks([*dict.fromkeys(compress(chunks, found < 0))])
-            found = np.fromiter(map(self._chunks.__getitem__, chunks), np.int64, len(chunks))
+        found = _filled(found, chunks, self._chunks, self._add_chunks)
         counts = self._chunk_sizes[found]
         ends = counts.cumsum()
         firsts = ends - counts  # index of each chunk's first token
@@ -185,6 +180,23 @@ class Lexicon:
         self.unit_ends[first:size] = list(map(SENTENCE_END.__contains__, surfaces))
         if self._on_new is not None:
             self._on_new(first, surfaces, new_forms)
+
+
+def _filled(
+    found: np.ndarray,
+    keys: Sequence[str],
+    index: dict[str, int],
+    add: Callable[[list[str]], None],
+) -> np.ndarray:
+    """``found`` (ids of ``keys`` in ``index``, -1 where missing) with the
+    missing ones interned by ``add`` and looked up again: only those, as in
+    a stream most of an article's words are already known."""
+    missing = found < 0
+    if len(found) and missing.any():
+        new = list(compress(keys, missing))
+        add([*dict.fromkeys(new)])
+        found[missing] = np.fromiter(map(index.__getitem__, new), np.int64, len(new))
+    return found
 
 
 def grown(array: np.ndarray, capacity: int) -> np.ndarray:
