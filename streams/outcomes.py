@@ -9,10 +9,13 @@ count; reads are ``read_committed``.
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import orjson
 from kafka import KafkaConsumer, TopicPartition
@@ -20,6 +23,10 @@ from kafka import KafkaConsumer, TopicPartition
 from streams.settings import Settings
 
 OUTCOME_TOPICS = ("articles.enriched", "articles.duplicates", "articles.deadletter")
+POLL_STUCK_SECONDS = 30.0
+"""How long past its timeout a poll may take before its consumer is replaced."""
+
+log = logging.getLogger("newsstreams.outcomes")
 
 
 @dataclass
@@ -62,37 +69,70 @@ class Outcomes:
 class OutcomeWatcher:
     """Consumer positioned at the current end of the outcome topics."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(
+        self, settings: Settings, connect: Callable[[Settings], KafkaConsumer] | None = None
+    ) -> None:
         self.settings = settings
         self.topics = [settings.topic(name) for name in OUTCOME_TOPICS]
         self.outcomes = Outcomes(by_topic={topic: {} for topic in self.topics})
-        self.consumer = KafkaConsumer(
-            bootstrap_servers=settings.bootstrap_servers,
-            isolation_level="read_committed",
-            enable_auto_commit=False,
-            fetch_max_bytes=64 * 1024 * 1024,
-            max_partition_fetch_bytes=32 * 1024 * 1024,
-            **settings.security.kafka_python_options(),
-        )
-        partitions = [
+        self._connect = connect or _consumer
+        self.consumer = self._connect(settings)
+        self._partitions = [
             TopicPartition(topic, p)
             for topic in self.topics
             for p in sorted(self.consumer.partitions_for_topic(topic) or ())
         ]
-        self.consumer.assign(partitions)
-        self.consumer.seek_to_end(*partitions)
-        for tp in partitions:  # resolve the lazy seek now, before anything is produced
-            self.consumer.position(tp)
+        self.consumer.assign(self._partitions)
+        self.consumer.seek_to_end(*self._partitions)
+        # resolved now, before anything is produced; also where a replacement
+        # consumer starts (see _poll_guarded)
+        self._positions = {tp: self.consumer.position(tp) for tp in self._partitions}
 
     def poll(self, timeout_ms: int = 500) -> None:
         """Read whatever arrived into :attr:`outcomes`."""
-        for tp, batch in self.consumer.poll(timeout_ms=timeout_ms).items():
+        for tp, batch in self._poll_guarded(timeout_ms).items():
             for record in batch:
                 key = record.key.decode("utf-8") if record.key else ""
                 pair = (tp.topic, key)
                 self.outcomes.by_topic[tp.topic][key] = orjson.loads(record.value)
                 self.outcomes.copies[pair] += 1
                 self.outcomes.variants.setdefault(pair, set()).add(record.value)
+                self._positions[tp] = record.offset + 1
+
+    def _poll_guarded(self, timeout_ms: int) -> dict[TopicPartition, list[Any]]:
+        """``consumer.poll`` in a thread; a consumer stuck in it is replaced.
+
+        kafka-python 3.0.12's consumer can stay in ``poll`` for good, past its
+        timeout: the fault suite saw one wait on its IO thread while that
+        thread sat idle in ``select``, every outcome already on the broker
+        (waking the thread did not free it). The stuck consumer is left to
+        its daemon threads, and a new one resumes after the last record read.
+        """
+        result: dict[str, Any] = {}
+        done = threading.Event()
+        consumer = self.consumer
+
+        def run() -> None:
+            try:
+                result["batches"] = consumer.poll(timeout_ms=timeout_ms)
+            except BaseException as exc:  # re-raised in the caller's thread
+                result["error"] = exc
+            finally:
+                done.set()
+
+        threading.Thread(target=run, name="outcome-poll", daemon=True).start()
+        if not done.wait(timeout_ms / 1000 + POLL_STUCK_SECONDS):
+            log.warning(
+                "outcome consumer stuck in poll for %.0f s; replacing it", POLL_STUCK_SECONDS
+            )
+            self.consumer = self._connect(self.settings)
+            self.consumer.assign(self._partitions)
+            for tp, offset in self._positions.items():
+                self.consumer.seek(tp, offset)
+            return {}
+        if "error" in result:
+            raise result["error"]
+        return result["batches"]
 
     def wait(
         self,
@@ -116,3 +156,14 @@ class OutcomeWatcher:
 
     def close(self) -> None:
         self.consumer.close()
+
+
+def _consumer(settings: Settings) -> KafkaConsumer:
+    return KafkaConsumer(
+        bootstrap_servers=settings.bootstrap_servers,
+        isolation_level="read_committed",
+        enable_auto_commit=False,
+        fetch_max_bytes=64 * 1024 * 1024,
+        max_partition_fetch_bytes=32 * 1024 * 1024,
+        **settings.security.kafka_python_options(),
+    )
