@@ -107,6 +107,8 @@ class OutcomeWatcher:
         thread sat idle in ``select``, every outcome already on the broker
         (waking the thread did not free it). The stuck consumer is left to
         its daemon threads, and a new one resumes after the last record read.
+        The blocking call is ``NetworkSelector.run``'s untimed ``event.wait()``,
+        as in dpkp/kafka-python#3121 (``commit()`` ignoring its timeout).
         """
         result: dict[str, Any] = {}
         done = threading.Event()
