@@ -106,11 +106,11 @@ def ensure_topics(
     article the producer is allowed to send. Returns the names actually created,
     after they have a leader, so that producing right away cannot race them.
     """
-    wanted = list(dict.fromkeys(names))
-    if not wanted:
-        return []
-    with _client(KafkaAdminClient, settings) as admin:
-        return _create_topics(admin, settings, wanted, partitions=partitions, compacted=compacted)
+    creator = TopicCreator(settings)
+    try:
+        return creator.ensure(names, partitions=partitions, compacted=compacted)
+    finally:
+        creator.close()
 
 
 class TopicCreator:
@@ -131,16 +131,14 @@ class TopicCreator:
     def ensure(
         self, names: Iterable[str], *, partitions: int | None = None, compacted: bool = False
     ) -> list[str]:
-        """Like :func:`ensure_topics`."""
-        names = list(names)
-        if not names:
+        """Like :func:`ensure_topics` (no connection is made for no names)."""
+        wanted = list(dict.fromkeys(names))
+        if not wanted:
             return []
         if self._admin is None:
             self._admin = _connect(KafkaAdminClient, self._settings)
         try:
-            return _create_topics(
-                self._admin, self._settings, names, partitions=partitions, compacted=compacted
-            )
+            return self._create(self._admin, wanted, partitions, compacted)
         except BaseException:
             self.close()
             raise
@@ -150,31 +148,25 @@ class TopicCreator:
             admin, self._admin = self._admin, None
             admin.close()
 
-
-def _create_topics(
-    admin: KafkaAdminClient,
-    settings: Settings,
-    names: Iterable[str],
-    *,
-    partitions: int | None,
-    compacted: bool,
-) -> list[str]:
-    wanted = list(dict.fromkeys(names))
-    configs = {"max.message.bytes": str(settings.max_message_bytes)}
-    if compacted:
-        configs["cleanup.policy"] = "compact"
-    spec = {
-        name: {
-            "num_partitions": partitions or settings.partitions,
-            "replication_factor": settings.replication_factor,
-            "configs": configs,
+    def _create(
+        self, admin: KafkaAdminClient, names: list[str], partitions: int | None, compacted: bool
+    ) -> list[str]:
+        settings = self._settings
+        configs = {"max.message.bytes": str(settings.max_message_bytes)}
+        if compacted:
+            configs["cleanup.policy"] = "compact"
+        spec = {
+            name: {
+                "num_partitions": partitions or settings.partitions,
+                "replication_factor": settings.replication_factor,
+                "configs": configs,
+            }
+            for name in names
         }
-        for name in wanted
-    }
-    response = admin.create_topics(spec, raise_errors=False)
-    created = [_created(topic) for topic in response["topics"]]
-    admin.wait_for_topics(wanted)
-    return [name for name in created if name]
+        response = admin.create_topics(spec, raise_errors=False)
+        created = [_created(topic) for topic in response["topics"]]
+        admin.wait_for_topics(names)
+        return [name for name in created if name]
 
 
 def _created(result: dict[str, Any]) -> str | None:
