@@ -24,7 +24,8 @@ from streams.settings import Settings
 
 OUTCOME_TOPICS = ("articles.enriched", "articles.duplicates", "articles.deadletter")
 POLL_STUCK_SECONDS = 30.0
-"""How long past its timeout a poll may take before its consumer is replaced."""
+"""How long a consumer may go without returning a record (stuck in a poll,
+or polling empty) before it is replaced."""
 
 log = logging.getLogger("newsstreams.outcomes")
 
@@ -87,10 +88,16 @@ class OutcomeWatcher:
         # resolved now, before anything is produced; also where a replacement
         # consumer starts (see _poll_guarded)
         self._positions = {tp: self.consumer.position(tp) for tp in self._partitions}
+        self._heard = time.monotonic()
 
     def poll(self, timeout_ms: int = 500) -> None:
         """Read whatever arrived into :attr:`outcomes`."""
-        for tp, batch in self._poll_guarded(timeout_ms).items():
+        batches = self._poll_guarded(timeout_ms)
+        if batches:
+            self._heard = time.monotonic()
+        elif time.monotonic() - self._heard > POLL_STUCK_SECONDS:
+            self._replace()
+        for tp, batch in batches.items():
             for record in batch:
                 key = record.key.decode("utf-8") if record.key else ""
                 pair = (tp.topic, key)
@@ -102,13 +109,16 @@ class OutcomeWatcher:
     def _poll_guarded(self, timeout_ms: int) -> dict[TopicPartition, list[Any]]:
         """``consumer.poll`` in a thread; a consumer stuck in it is replaced.
 
-        kafka-python 3.0.12's consumer can stay in ``poll`` for good, past its
-        timeout: the fault suite saw one wait on its IO thread while that
-        thread sat idle in ``select``, every outcome already on the broker
-        (waking the thread did not free it). The stuck consumer is left to
-        its daemon threads, and a new one resumes after the last record read.
-        The blocking call is ``NetworkSelector.run``'s untimed ``event.wait()``,
-        as in dpkp/kafka-python#3121 (``commit()`` ignoring its timeout).
+        kafka-python 3.0.12's consumer can go dead for good: the fault suite
+        saw one stay in ``poll`` past its timeout, waiting on its IO thread
+        while that thread sat idle in ``select`` (waking the thread did not
+        free it), and, in another run, one whose polls kept returning
+        nothing, every outcome already on the broker. The blocking call is
+        ``NetworkSelector.run``'s untimed ``event.wait()``, as in
+        dpkp/kafka-python#3121 (``commit()`` ignoring its timeout). So a
+        consumer silent for :data:`POLL_STUCK_SECONDS` is replaced (also when
+        merely idle: a new one costs a connection); a stuck one is left to
+        its daemon threads.
         """
         result: dict[str, Any] = {}
         done = threading.Event()
@@ -124,17 +134,20 @@ class OutcomeWatcher:
 
         threading.Thread(target=run, name="outcome-poll", daemon=True).start()
         if not done.wait(timeout_ms / 1000 + POLL_STUCK_SECONDS):
-            log.warning(
-                "outcome consumer stuck in poll for %.0f s; replacing it", POLL_STUCK_SECONDS
-            )
-            self.consumer = self._connect(self.settings)
-            self.consumer.assign(self._partitions)
-            for tp, offset in self._positions.items():
-                self.consumer.seek(tp, offset)
+            self._replace()
             return {}
         if "error" in result:
             raise result["error"]
         return result["batches"]
+
+    def _replace(self) -> None:
+        """A new consumer, resuming after the last record read."""
+        log.warning("outcome consumer silent for %.0f s; replacing it", POLL_STUCK_SECONDS)
+        self.consumer = self._connect(self.settings)
+        self.consumer.assign(self._partitions)
+        for tp, offset in self._positions.items():
+            self.consumer.seek(tp, offset)
+        self._heard = time.monotonic()
 
     def wait(
         self,

@@ -67,3 +67,19 @@ def test_a_stuck_consumer_is_replaced_at_the_positions_read(
     assert watcher.consumer is second
     assert second.seeks[enriched] == 11, "resumes after the last record read"
     assert second.seeks[TopicPartition(settings.topic("articles.deadletter"), 0)] == 10
+
+
+def test_a_consumer_that_polls_empty_for_too_long_is_replaced(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(outcomes, "POLL_STUCK_SECONDS", 0.2)
+    settings = Settings.from_env()
+    enriched = TopicPartition(settings.topic("articles.enriched"), 0)
+    dead = FakeConsumer([])  # polls return, never with a record
+    second = FakeConsumer([{enriched: [Record(b"a-1", b'{"id": "a-1"}', 10)]}])
+    consumers = iter([dead, second])
+    watcher = OutcomeWatcher(settings, connect=lambda _: next(consumers))
+
+    assert watcher.wait_for({"a-1"}, timeout=10).ids() == {"a-1"}
+    assert watcher.consumer is second
+    assert second.seeks[enriched] == 10
