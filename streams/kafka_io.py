@@ -506,9 +506,9 @@ def _connect(factory: Callable[..., ClientT], settings: Settings, **config: Any)
     Constructing a client is where kafka-python first reaches the broker, so a
     timeout there means nothing answers; it becomes one readable line.
     """
-    rejected = _AuthFailureSeen()
+    watch = _AuthFailureSeen()
     kafka_log = logging.getLogger("kafka")
-    kafka_log.addHandler(rejected)
+    kafka_log.addHandler(watch)
     try:
         return factory(
             bootstrap_servers=[s.strip() for s in settings.bootstrap_servers.split(",")],
@@ -517,7 +517,9 @@ def _connect(factory: Callable[..., ClientT], settings: Settings, **config: Any)
             **config,
         )
     except (SaslAuthenticationFailedError, KafkaTimeoutError) as exc:
-        if rejected.seen or isinstance(exc, SaslAuthenticationFailedError):
+        if isinstance(exc, SaslAuthenticationFailedError) or watch.login_refused(
+            settings.security.uses_sasl
+        ):
             raise KafkaUnavailable(
                 f"the broker at {settings.bootstrap_servers} rejected the credentials of "
                 f"{settings.security.username!r} ({settings.security.sasl_mechanism})"
@@ -527,21 +529,37 @@ def _connect(factory: Callable[..., ClientT], settings: Settings, **config: Any)
             "(start one with `newsstreams broker start`)"
         ) from None
     finally:
-        kafka_log.removeHandler(rejected)
+        kafka_log.removeHandler(watch)
 
 
 class _AuthFailureSeen(logging.Handler):
-    """Notices a SASL authentication failure while a client bootstraps.
+    """Notices a broker refusing our login while a client bootstraps.
 
     kafka-python retries a rejected login like a lost connection and finally
     raises only a bootstrap timeout; its log is the one place that says why,
     so we listen there to tell "wrong password" from "nothing answers".
+
+    The broker answers a wrong password with an error and then closes the
+    connection. kafka-python 3.0.12's transport drops bytes read together
+    with the close (``_sock_recv`` returns the error, ``abort`` discards the
+    data), so about one time in three on SASL_SSL the error never reaches its
+    log and only "socket disconnected" does. A broker closing connections it
+    accepted, while we log in, is the same verdict: nothing else makes a
+    broker hang up on a client's first requests.
     """
 
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
-        self.seen = False
+        self.rejected = False
+        self.hung_up = False
 
     def emit(self, record: logging.LogRecord) -> None:
-        if "SaslAuthenticationFailedError" in record.getMessage():
-            self.seen = True
+        message = record.getMessage()
+        if "SaslAuthenticationFailedError" in message:
+            self.rejected = True
+        elif "socket disconnected" in message:
+            self.hung_up = True
+
+    def login_refused(self, logging_in: bool) -> bool:
+        """Whether the broker refused the login (``logging_in``: SASL is on)."""
+        return self.rejected or (logging_in and self.hung_up)
