@@ -26,6 +26,7 @@ OUTCOME_TOPICS = ("articles.enriched", "articles.duplicates", "articles.deadlett
 POLL_STUCK_SECONDS = 30.0
 """How long a consumer may go without returning a record (stuck in a poll,
 or polling empty) before it is replaced."""
+REREAD_SECONDS = 120.0
 
 log = logging.getLogger("newsstreams.outcomes")
 
@@ -66,6 +67,14 @@ class Outcomes:
         """(topic, id) pairs emitted with different values (must never happen)."""
         return {pair for pair, values in self.variants.items() if len(values) > 1}
 
+    def add(self, topic: str, key: bytes | None, value: bytes) -> None:
+        """Count one outcome record."""
+        article = key.decode("utf-8") if key else ""
+        pair = (topic, article)
+        self.by_topic.setdefault(topic, {})[article] = orjson.loads(value)
+        self.copies[pair] += 1
+        self.variants.setdefault(pair, set()).add(value)
+
 
 class OutcomeWatcher:
     """Consumer positioned at the current end of the outcome topics."""
@@ -88,6 +97,7 @@ class OutcomeWatcher:
         # resolved now, before anything is produced; also where a replacement
         # consumer starts (see _poll_guarded)
         self._positions = {tp: self.consumer.position(tp) for tp in self._partitions}
+        self._start = dict(self._positions)
         self._heard = time.monotonic()
 
     def poll(self, timeout_ms: int = 500) -> None:
@@ -99,11 +109,7 @@ class OutcomeWatcher:
             self._replace()
         for tp, batch in batches.items():
             for record in batch:
-                key = record.key.decode("utf-8") if record.key else ""
-                pair = (tp.topic, key)
-                self.outcomes.by_topic[tp.topic][key] = orjson.loads(record.value)
-                self.outcomes.copies[pair] += 1
-                self.outcomes.variants.setdefault(pair, set()).add(record.value)
+                self.outcomes.add(tp.topic, record.key, record.value)
                 self._positions[tp] = record.offset + 1
 
     def _poll_guarded(self, timeout_ms: int) -> dict[TopicPartition, list[Any]]:
@@ -143,6 +149,9 @@ class OutcomeWatcher:
     def _replace(self) -> None:
         """A new consumer, resuming after the last record read."""
         log.warning("outcome consumer silent for %.0f s; replacing it", POLL_STUCK_SECONDS)
+        # closed aside: a stuck close must not stall the watcher, and an idle
+        # consumer left open keeps its connections and metadata refreshes
+        threading.Thread(target=self.consumer.close, name="outcome-close", daemon=True).start()
         self.consumer = self._connect(self.settings)
         self.consumer.assign(self._partitions)
         for tp, offset in self._positions.items():
@@ -169,6 +178,41 @@ class OutcomeWatcher:
         wanted = set(ids)
         return self.wait(lambda outcomes: wanted <= outcomes.ids(), timeout, alive)
 
+    def reread(self, timeout: float = REREAD_SECONDS) -> Outcomes | None:
+        """Every outcome since this watcher started, read again by a new
+        consumer up to the topics' current end; None if that read did not
+        finish within ``timeout``.
+
+        The second opinion before calling an article lost: a consumer that
+        missed records (see :meth:`_poll_guarded`) must not pass for a
+        pipeline that lost them. Runs in a daemon thread for the same reason.
+        """
+        result: list[Outcomes] = []
+        reader = threading.Thread(
+            target=lambda: result.append(self._read_from_start()),
+            name="outcome-reread",
+            daemon=True,
+        )
+        reader.start()
+        reader.join(timeout)
+        return result[0] if result else None
+
+    def _read_from_start(self) -> Outcomes:
+        consumer = self._connect(self.settings)
+        try:
+            consumer.assign(self._partitions)
+            for tp, offset in self._start.items():
+                consumer.seek(tp, offset)
+            end = consumer.end_offsets(self._partitions)
+            outcomes = Outcomes(by_topic={topic: {} for topic in self.topics})
+            while any(consumer.position(tp) < end[tp] for tp in self._partitions):
+                for tp, batch in consumer.poll(timeout_ms=500).items():
+                    for record in batch:
+                        outcomes.add(tp.topic, record.key, record.value)
+            return outcomes
+        finally:
+            consumer.close()
+
     def close(self) -> None:
         self.consumer.close()
 
@@ -178,6 +222,9 @@ def _consumer(settings: Settings) -> KafkaConsumer:
         bootstrap_servers=settings.bootstrap_servers,
         isolation_level="read_committed",
         enable_auto_commit=False,
+        # watching must never create the topics it watches (a test's topics
+        # are deleted at its end while a replaced consumer may still ask)
+        allow_auto_create_topics=False,
         fetch_max_bytes=64 * 1024 * 1024,
         max_partition_fetch_bytes=32 * 1024 * 1024,
         **settings.security.kafka_python_options(),

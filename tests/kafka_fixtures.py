@@ -12,7 +12,9 @@ each other's messages or consumer-group offsets. The fault suite overrides
 
 from __future__ import annotations
 
+import itertools
 import os
+import signal
 import socket
 import subprocess
 import time
@@ -162,6 +164,31 @@ class WorkerHandle:
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")[-4000:]
+
+    def diagnosis(self, lines: int = 12) -> str:
+        """A short account of a worker that made no progress: alive or not, its
+        last progress line, last warnings and errors, and (alive) the frames of
+        our own code in every thread and task, from the stack dump Faust's
+        worker writes on SIGUSR1."""
+        if not self.alive():
+            code = self.process.returncode if self.process else None
+            return f"{self.log_path.parent.name}: not running (exit {code})"
+        size = self.log_path.stat().st_size
+        self.process.send_signal(signal.SIGUSR1)
+        time.sleep(3.0)
+        with open(self.log_path, "rb") as log:
+            before = log.read(size).decode(errors="replace").splitlines()
+            dump = log.read().decode(errors="replace").splitlines()
+        progress = [line for line in before if "progress:" in line][-1:]
+        alarms = [line for line in before if "[WARNING]" in line or "[ERROR]" in line]
+        ours = [
+            f"{line.strip()} | {following.strip()}"
+            for line, following in itertools.pairwise(dump)
+            if "/streams/" in line and line.lstrip().startswith("File")
+        ]
+        frames = list(dict.fromkeys(ours))[: 3 * lines]
+        name = self.log_path.parent.name
+        return "\n".join([f"{name}: alive", *progress, *alarms[-lines:], "our frames:", *frames])
 
 
 @pytest.fixture

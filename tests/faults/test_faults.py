@@ -13,6 +13,7 @@ of the session.
 from __future__ import annotations
 
 import random
+import warnings
 
 import orjson
 import pytest
@@ -23,6 +24,7 @@ from streams.outcomes import Outcomes, OutcomeWatcher
 from streams.sources import SourceRecord, iter_records
 from tests.conftest import SAUDINEWSNET
 from tests.faults.summary import SUMMARY, FaultRow
+from tests.kafka_fixtures import WorkerHandle
 
 pytestmark = [pytest.mark.faults, pytest.mark.integration, pytest.mark.corpus]
 
@@ -51,10 +53,16 @@ def _progress(watcher: OutcomeWatcher, count: int, alive) -> None:
 
 
 def _settle_and_check(
-    settings, fault: str, injected: int, ids: set[str], watcher, alive
+    settings, fault: str, injected: int, ids: set[str], watcher, running: WorkerHandle
 ) -> Outcomes:
-    outcomes = watcher.wait_for(ids, SETTLE_TIMEOUT, alive)
+    outcomes = watcher.wait_for(ids, SETTLE_TIMEOUT, running.alive)
     lost = ids - outcomes.ids()
+    if lost:  # a second opinion: the watcher's consumer may have missed records
+        again = watcher.reread()
+        assert again is not None, f"{len(lost)} without an outcome; the reread did not finish"
+        if ids <= again.ids():
+            warnings.warn(f"the outcome watcher missed {len(lost)} outcome(s)", stacklevel=1)
+            outcomes, lost = again, set()
     row = FaultRow(
         fault,
         settings.processing_guarantee,
@@ -64,10 +72,10 @@ def _settle_and_check(
         outcomes.emitted_twice(),
     )
     SUMMARY.append(row)
-    assert not lost, f"{len(lost)} article(s) lost"
+    assert not lost, f"{len(lost)} article(s) lost\n{running.diagnosis()}"
     assert outcomes.in_several_topics() == set(), "an article got two kinds of outcome"
     assert outcomes.divergent() == set(), "a re-emitted record differs from the first"
-    _catches_a_copy_of_an_early_article(settings, outcomes, watcher, alive)
+    _catches_a_copy_of_an_early_article(settings, outcomes, watcher, running.alive)
     return outcomes
 
 
@@ -100,7 +108,7 @@ def test_kill9_three_times_in_one_replay(settings, worker, replay):
         _progress(watcher, int(point * len(ids)), worker.alive)
         worker.kill9()
         worker.start()
-    _settle_and_check(settings, "kill -9 ×3", 3, ids, watcher, worker.alive)
+    _settle_and_check(settings, "kill -9 ×3", 3, ids, watcher, worker)
 
 
 def test_broker_stop_and_start_mid_stream(settings, worker, replay, fault_broker):
@@ -110,7 +118,7 @@ def test_broker_stop_and_start_mid_stream(settings, worker, replay, fault_broker
     broker.start(fault_broker)
     if not worker.alive():  # a worker that gives up on a lost broker is restarted, as
         worker.start()  # a supervisor (systemd, Kubernetes) would
-    _settle_and_check(settings, "broker stop/start", 1, ids, watcher, worker.alive)
+    _settle_and_check(settings, "broker stop/start", 1, ids, watcher, worker)
 
 
 def test_second_worker_joins_then_first_is_killed(settings, worker, replay):
@@ -121,9 +129,7 @@ def test_second_worker_joins_then_first_is_killed(settings, worker, replay):
     try:
         _progress(watcher, len(ids) // 2, lambda: worker.alive() and second.alive())
         worker.kill9()
-        _settle_and_check(
-            settings, "join, then kill -9 of one of two", 2, ids, watcher, second.alive
-        )
+        _settle_and_check(settings, "join, then kill -9 of one of two", 2, ids, watcher, second)
     finally:
         second.stop()
 
@@ -136,4 +142,4 @@ def test_sigterm_drains_and_commits(settings, worker, replay):
     # Nothing lost and every re-emission byte-identical (checked there). The
     # events in flight at the stop had their outputs stored but were not acked,
     # so they come again: re-emissions are counted in the summary, not refused.
-    _settle_and_check(settings, "SIGTERM, restart", 1, ids, watcher, worker.alive)
+    _settle_and_check(settings, "SIGTERM, restart", 1, ids, watcher, worker)

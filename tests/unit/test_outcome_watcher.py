@@ -1,4 +1,5 @@
-"""A consumer stuck in poll is replaced, resuming after the last record read."""
+"""A consumer stuck in poll is replaced, resuming after the last record read;
+a second read from the start is the check before an article is called lost."""
 
 from __future__ import annotations
 
@@ -49,6 +50,29 @@ class FakeConsumer:
             threading.Event().wait()
         return self.batches.pop(0) if self.batches else {}
 
+    def close(self) -> None:
+        self.closed = True
+
+
+class RereadConsumer(FakeConsumer):
+    """Reads from the offsets sought to the ``ends`` it reports."""
+
+    def __init__(self, batches: list[dict], ends: dict[TopicPartition, int]) -> None:
+        super().__init__(batches)
+        self.ends = ends
+
+    def end_offsets(self, partitions: list[TopicPartition]) -> dict[TopicPartition, int]:
+        return {tp: self.ends.get(tp, 10) for tp in partitions}
+
+    def position(self, tp: TopicPartition) -> int:
+        return self.seeks.get(tp, 10)
+
+    def poll(self, timeout_ms: int) -> dict:
+        batch = super().poll(timeout_ms)
+        for tp, records in batch.items():
+            self.seeks[tp] = records[-1].offset + 1
+        return batch
+
 
 def test_a_stuck_consumer_is_replaced_at_the_positions_read(
     monkeypatch: pytest.MonkeyPatch,
@@ -83,3 +107,22 @@ def test_a_consumer_that_polls_empty_for_too_long_is_replaced(
     assert watcher.wait_for({"a-1"}, timeout=10).ids() == {"a-1"}
     assert watcher.consumer is second
     assert second.seeks[enriched] == 10
+
+
+def test_a_reread_from_the_start_finds_what_the_watcher_missed() -> None:
+    settings = Settings.from_env()
+    enriched = TopicPartition(settings.topic("articles.enriched"), 0)
+    first = FakeConsumer([{enriched: [Record(b"a-1", b'{"id": "a-1"}', 10)]}])
+    both = [Record(b"a-1", b'{"id": "a-1"}', 10), Record(b"a-2", b'{"id": "a-2"}', 11)]
+    again = RereadConsumer([{enriched: both}], ends={enriched: 12})
+    consumers = iter([first, again])
+    watcher = OutcomeWatcher(settings, connect=lambda _: next(consumers))
+    watcher.poll()
+    assert watcher.outcomes.ids() == {"a-1"}  # a-2 never reached this consumer
+
+    reread = watcher.reread(timeout=10)
+
+    assert reread is not None and reread.ids() == {"a-1", "a-2"}
+    assert again.seeks[enriched] == 12, "read up to the end it saw"
+    assert again.closed
+    assert reread.emitted_twice() == 0
