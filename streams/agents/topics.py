@@ -19,7 +19,11 @@ drained about 20 articles/s whatever its CPU. Now:
 Broker errors are retried until the topics exist: an exception escaping an
 agent's handler crashes the agent, and Faust then commits past the event it
 was handling (seen: "All brokers are currently fenced" right after a broker
-restart lost an article).
+restart lost an article). A create that has not returned after
+:data:`CREATE_TIMEOUT_SECONDS` is given up and retried over a new admin
+client: kafka-python 3.0.12's clients can wait forever inside their network
+thread (the outcome watcher's consumers did, see :mod:`streams.outcomes`),
+and one stuck create would stall every delivery waiting on its topics.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Iterable
+from functools import partial
 from typing import Any
 
 from kafka.errors import KafkaError
@@ -44,6 +49,8 @@ from streams.app import (
 from streams.kafka_io import KafkaUnavailable, TopicCreator
 
 RETRY_SECONDS = 1.0
+# A create takes ~40 ms; a broker still starting may take seconds to answer.
+CREATE_TIMEOUT_SECONDS = 60.0
 
 log = logging.getLogger("newsstreams.topics")
 
@@ -51,20 +58,22 @@ log = logging.getLogger("newsstreams.topics")
 class TopicDeclarer:
     """Topics by name; new ones created in batches by one background task.
 
-    ``create`` makes topics on the broker (blocking; run in a thread),
-    ``announce`` tells the producer about them, ``make_topic`` gives the
-    Faust topic of a name. Lives in one event loop.
+    ``connect`` returns a function that makes topics on the broker
+    (blocking; run in a thread) over a client of its own; it is called again
+    when a create hangs. ``announce`` tells the producer about new topics,
+    ``make_topic`` gives the Faust topic of a name. Lives in one event loop.
     """
 
     def __init__(
         self,
         known: dict[str, Any],
-        create: Callable[[list[str]], object],
+        connect: Callable[[], Callable[[list[str]], object]],
         announce: Callable[[list[str]], Awaitable[None]],
         make_topic: Callable[[str], Any],
     ) -> None:
         self._declared = dict(known)
-        self._create_now = create
+        self._connect = connect
+        self._create_now = connect()
         self._announce = announce
         self._make_topic = make_topic
         self._pending: dict[str, asyncio.Future[None]] = {}
@@ -112,17 +121,20 @@ class TopicDeclarer:
     async def _create(self, names: list[str]) -> None:
         while True:
             try:
-                await asyncio.to_thread(self._create_now, names)
+                create = asyncio.to_thread(self._create_now, names)
+                await asyncio.wait_for(create, CREATE_TIMEOUT_SECONDS)
                 break
+            except TimeoutError:  # the stuck thread and its client are left behind
+                log.warning(
+                    "creating %d topic(s) hung for %.0f s; trying again over a new client",
+                    len(names),
+                    CREATE_TIMEOUT_SECONDS,
+                )
+                self._create_now = self._connect()
             except (KafkaError, KafkaUnavailable) as exc:
                 log.warning("cannot create %d topic(s) yet (%s); trying again", len(names), exc)
                 await asyncio.sleep(RETRY_SECONDS)
         await self._announce(names)
-
-
-# One admin client for the process's life (the process exits with its daemon
-# network thread), used only by the declarer's task.
-_admin = TopicCreator(settings)
 
 
 async def _announce(names: list[str]) -> None:
@@ -141,7 +153,9 @@ _declarer = TopicDeclarer(
             registry_topic,
         )
     },
-    create=lambda names: _admin.ensure(names, partitions=settings.entity_partitions),
+    # One admin client kept for the process's life (it exits with the client's
+    # daemon network thread), used only by the declarer's task.
+    connect=lambda: partial(TopicCreator(settings).ensure, partitions=settings.entity_partitions),
     announce=_announce,
     make_topic=lambda name: app.topic(name, partitions=settings.entity_partitions),
 )

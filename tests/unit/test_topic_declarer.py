@@ -13,13 +13,23 @@ from streams.agents.topics import TopicDeclarer
 
 
 class FakeBroker:
-    """Records create requests; each one blocks until ``release`` is set."""
+    """Records create requests; each one blocks until ``release`` is set, and
+    the first ``hangs`` clients connected never return at all."""
 
-    def __init__(self, failures: int = 0) -> None:
+    def __init__(self, failures: int = 0, hangs: int = 0) -> None:
         self.batches: list[list[str]] = []
         self.announced: list[list[str]] = []
         self.release = threading.Event()
         self.failures = failures
+        self.hangs = hangs
+        self.clients = 0
+
+    def connect(self):
+        self.clients += 1
+        return self.hang if self.clients <= self.hangs else self.create
+
+    def hang(self, names: list[str]) -> None:
+        threading.Event().wait(1)  # "forever" next to the 0.1 s timeout; ends for asyncio.run
 
     def create(self, names: list[str]) -> None:
         self.release.wait(5)
@@ -32,7 +42,7 @@ class FakeBroker:
         self.announced.append(list(names))
 
     def declarer(self) -> TopicDeclarer:
-        return TopicDeclarer({"known": "known-topic"}, self.create, self.announce, str.upper)
+        return TopicDeclarer({"known": "known-topic"}, self.connect, self.announce, str.upper)
 
 
 def test_names_asked_for_meanwhile_are_created_in_one_batch() -> None:
@@ -80,3 +90,19 @@ def test_broker_errors_are_retried_until_the_topics_exist(
         return broker
 
     assert asyncio.run(scenario()).batches == [["a"]]
+
+
+def test_a_create_that_hangs_is_retried_over_a_new_client(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(topics, "CREATE_TIMEOUT_SECONDS", 0.1)
+
+    async def scenario() -> FakeBroker:
+        broker = FakeBroker(hangs=1)
+        broker.release.set()
+        await asyncio.wait_for(broker.declarer().declare_soon(["a"]), 5)
+        return broker
+
+    broker = asyncio.run(scenario())
+    assert broker.batches == [["a"]]
+    assert broker.clients == 2
