@@ -167,12 +167,14 @@ class WorkerHandle:
 
     def diagnosis(self, lines: int = 12) -> str:
         """A short account of a worker that made no progress: alive or not, its
-        last progress line, last warnings and errors, and (alive) the frames of
-        our own code in every thread and task, from the stack dump Faust's
-        worker writes on SIGUSR1."""
+        ``/health`` (agents, lag), last progress line, last warnings and
+        errors, and the frames of our own code in every thread and task, from
+        the stack dump Faust's worker writes on SIGUSR1."""
         if not self.alive():
             code = self.process.returncode if self.process else None
             return f"{self.log_path.parent.name}: not running (exit {code})"
+        port = self.env.get("NEWSSTREAMS_WEB_PORT") or os.environ["NEWSSTREAMS_WEB_PORT"]
+        health = http("GET", f"http://127.0.0.1:{port}/health").body.decode(errors="replace")
         size = self.log_path.stat().st_size
         self.process.send_signal(signal.SIGUSR1)
         time.sleep(3.0)
@@ -188,7 +190,15 @@ class WorkerHandle:
         ]
         frames = list(dict.fromkeys(ours))[: 3 * lines]
         name = self.log_path.parent.name
-        return "\n".join([f"{name}: alive", *progress, *alarms[-lines:], "our frames:", *frames])
+        return "\n".join(
+            [
+                f"{name}: alive; /health {health}",
+                *progress,
+                *alarms[-lines:],
+                "our frames:",
+                *frames,
+            ]
+        )
 
 
 @pytest.fixture

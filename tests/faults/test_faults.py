@@ -17,9 +17,10 @@ import warnings
 
 import orjson
 import pytest
+from kafka import KafkaAdminClient, KafkaConsumer
 
 from streams import broker
-from streams.kafka_io import produce
+from streams.kafka_io import _client, produce
 from streams.outcomes import Outcomes, OutcomeWatcher
 from streams.sources import SourceRecord, iter_records
 from tests.conftest import SAUDINEWSNET
@@ -72,11 +73,27 @@ def _settle_and_check(
         outcomes.emitted_twice(),
     )
     SUMMARY.append(row)
-    assert not lost, f"{len(lost)} article(s) lost\n{running.diagnosis()}"
+    assert not lost, f"{len(lost)} article(s) lost\n{_unfinished(settings)}\n{running.diagnosis()}"
     assert outcomes.in_several_topics() == set(), "an article got two kinds of outcome"
     assert outcomes.divergent() == set(), "a re-emitted record differs from the first"
     _catches_a_copy_of_an_early_article(settings, outcomes, watcher, running.alive)
     return outcomes
+
+
+def _unfinished(settings) -> str:
+    """The worker group's committed offsets short of the end of a partition:
+    records read but never acked show here even when the lag reads zero."""
+    group = settings.app_id
+    with _client(KafkaAdminClient, settings) as admin:
+        committed = admin.list_group_offsets(group)[group]
+    with _client(KafkaConsumer, settings) as consumer:
+        ends = consumer.end_offsets(list(committed))
+    short = [
+        f"{tp.topic.removeprefix(settings.topic_prefix)}[{tp.partition}] {done.offset}/{ends[tp]}"
+        for tp, done in sorted(committed.items())
+        if done.offset < ends[tp]
+    ]
+    return f"group {group} committed short of the end: {', '.join(short) or 'nowhere'}"
 
 
 def _catches_a_copy_of_an_early_article(settings, outcomes: Outcomes, watcher, alive) -> None:
