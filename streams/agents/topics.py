@@ -134,7 +134,10 @@ class TopicDeclarer:
             except (KafkaError, KafkaUnavailable) as exc:
                 log.warning("cannot create %d topic(s) yet (%s); trying again", len(names), exc)
                 await asyncio.sleep(RETRY_SECONDS)
-        await self._announce(names)
+        try:  # saves a refresh per topic; a send refreshes metadata itself if this hangs
+            await asyncio.wait_for(self._announce(names), CREATE_TIMEOUT_SECONDS)
+        except TimeoutError:
+            log.warning("the producer's metadata refresh for %d new topic(s) hung", len(names))
 
 
 async def _announce(names: list[str]) -> None:

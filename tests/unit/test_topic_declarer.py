@@ -106,3 +106,20 @@ def test_a_create_that_hangs_is_retried_over_a_new_client(
     broker = asyncio.run(scenario())
     assert broker.batches == [["a"]]
     assert broker.clients == 2
+
+
+def test_a_hung_metadata_refresh_does_not_hold_the_topics_back(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(topics, "CREATE_TIMEOUT_SECONDS", 0.1)
+
+    async def never(names: list[str]) -> None:
+        await asyncio.Event().wait()
+
+    async def scenario() -> str:
+        broker = FakeBroker()
+        broker.release.set()
+        declarer = TopicDeclarer({}, broker.connect, never, str.upper)
+        return await asyncio.wait_for(declarer.topic("a"), 5)
+
+    assert asyncio.run(scenario()) == "A"
