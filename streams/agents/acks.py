@@ -22,20 +22,30 @@ from collections.abc import Awaitable, Callable
 
 from faust import EventT, StreamT
 
+from streams.agents.offsets import OffsetGuard
+
 MAX_IN_FLIGHT = 64  # events handed to the producer, not yet stored and acked
 
 Delivery = Awaitable[None]
 InFlight = tuple[EventT, "asyncio.Future[None]"]
 
 
-async def handle_each(stream: StreamT, handle: Callable[[EventT], Awaitable[Delivery]]) -> None:
+async def handle_each(
+    stream: StreamT,
+    handle: Callable[[EventT], Awaitable[Delivery]],
+    guard: OffsetGuard | None = None,
+) -> None:
     """Run ``handle`` on every event of ``stream`` in order; ack each event,
-    in order, once the delivery ``handle`` returned for it has completed."""
+    in order, once the delivery ``handle`` returned for it has completed.
+    Events ``guard`` refuses (Faust skipped offsets before them) are left
+    alone: they come again."""
     manual = stream.noack()
     in_flight: asyncio.Queue[InFlight | None] = asyncio.Queue(MAX_IN_FLIGHT)
     acker = asyncio.ensure_future(_ack_in_order(manual, in_flight))
     try:
         async for event in manual.events():
+            if guard and not await guard.admit(event.message.tp, event.message.offset):
+                continue
             delivery = asyncio.ensure_future(await handle(event))
             if acker.done():  # it only ends by failing: surface that here
                 acker.result()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from faust import EventT, StreamT
 
 from streams.agents.acks import Delivery, handle_each
+from streams.agents.offsets import faust_guard
 from streams.agents.publish import publish
 from streams.app import app, dedup_table, pipeline, policy_table, signed_topic
 from streams.pipeline import Prepared, Result
@@ -17,7 +18,7 @@ from streams.pipeline import Prepared, Result
 
 @app.agent(signed_topic)
 async def dedup(stream: StreamT) -> None:
-    await handle_each(stream, _decide)
+    await handle_each(stream, _decide, faust_guard(app))
 
 
 async def _decide(event: EventT) -> Delivery:

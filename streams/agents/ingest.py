@@ -11,6 +11,7 @@ import asyncio
 from faust import EventT, StreamT
 
 from streams.agents.acks import Delivery, handle_each
+from streams.agents.offsets import faust_guard
 from streams.agents.publish import publish, send_all
 from streams.agents.topics import declare_soon
 from streams.app import app, pipeline, raw_topic, signed_topic
@@ -20,7 +21,7 @@ from streams.pipeline import Result
 
 @app.agent(raw_topic)
 async def ingest(stream: StreamT) -> None:
-    await handle_each(stream, _ingest)
+    await handle_each(stream, _ingest, faust_guard(app))
 
 
 async def _ingest(event: EventT) -> Delivery:
