@@ -182,7 +182,11 @@ class WorkerHandle:
             before = log.read(size).decode(errors="replace").splitlines()
             dump = log.read().decode(errors="replace").splitlines()
         progress = [line for line in before if "progress:" in line][-1:]
-        alarms = [line for line in before if "[WARNING]" in line or "[ERROR]" in line]
+        alarms = [
+            line
+            for line in before
+            if ("[WARNING]" in line or "[ERROR]" in line) and "producer buffer full" not in line
+        ]
         ours = [
             f"{line.strip()} | {following.strip()}"
             for line, following in itertools.pairwise(dump)
