@@ -95,11 +95,14 @@ class CrfModel:
             labels[end - len(sentence) : end] for end, sentence in zip(ends, sentences, strict=True)
         ]
 
-    def emissions(self, surfaces: Sequence[str]) -> np.ndarray:
+    def emissions(
+        self, surfaces: Sequence[str], surface_forms: Sequence[str] | None = None
+    ) -> np.ndarray:
         """Emission rows of token types: for each of ``surfaces`` (distinct),
         the sum of its features' weights at each window offset,
         ``(types, window, labels)``. Callers keep them by type
-        (:class:`streams.ner.lexicon.Lexicon`).
+        (:class:`streams.ner.lexicon.Lexicon`), and may give the matching
+        forms they have (see :meth:`FeatureExtractor.compute`).
 
         A stream brings new word forms for ever (about 18 per article after
         a thousand articles), so this runs on every article: each offset's
@@ -110,7 +113,7 @@ class CrfModel:
         table = np.zeros((len(surfaces), len(WINDOW), len(self.labels)))
         if not surfaces:
             return table
-        own, neighbour = self._extractor.compute(surfaces)
+        own, neighbour = self._extractor.compute(surfaces, surface_forms)
         get, unknown = self._attributes.get, self._unknown
         bias = get("b", unknown)
         own_ids = [bias]
