@@ -24,6 +24,18 @@ _LAM_ARTICLE = "لل"  # ل + ال, with the article's alef dropped
 #: Forms with fewer letters than this once proclitics and article are gone
 #: are never produced: too many short words would collide with names.
 MIN_CORE_LETTERS = 3
+# By first letter: the proclitics, and the contracted ``ل``+``ال`` prefixes
+# (``لل``, ``ولل``, ``فلل``), a form starting with it may have, each in its
+# order above. Every new word type's features and gazetteer entry strip
+# its form, and most forms start with none of these letters: one look-up
+# rules them out, where trying each of the 14 prefixes cost ~3 µs a form.
+_PREFIXES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    letter: (
+        tuple(p for p in PROCLITICS if p[0] == letter),
+        tuple(c + _LAM_ARTICLE for c in _CONJUNCTIONS if (c + _LAM_ARTICLE)[0] == letter),
+    )
+    for letter in {p[0] for p in PROCLITICS}
+}
 
 
 def is_arabic(form: str) -> bool:
@@ -35,13 +47,14 @@ def stripped_forms(form: str) -> list[str]:
     """Forms ``form`` (a matching form) may have once its proclitics are
     removed, ``ل``+``ال`` contracted as ``لل`` restored to ``ال``; the
     article itself is kept (see :func:`without_article`)."""
-    if not is_arabic(form):
+    prefixes = _PREFIXES.get(form[:1])
+    if prefixes is None:
         return []
-    stripped = [form[len(proclitic) :] for proclitic in PROCLITICS if form.startswith(proclitic)]
-    for conjunction in _CONJUNCTIONS:
-        contracted = conjunction + _LAM_ARTICLE
-        if form.startswith(contracted):
-            stripped.append(ARTICLE + form[len(contracted) :])
+    proclitics, contracted = prefixes
+    stripped = [form[len(proclitic) :] for proclitic in proclitics if form.startswith(proclitic)]
+    for prefix in contracted:
+        if form.startswith(prefix):
+            stripped.append(ARTICLE + form[len(prefix) :])
     return [key for key in dict.fromkeys(stripped) if core_letters(key) >= MIN_CORE_LETTERS]
 
 

@@ -34,10 +34,8 @@ from streams.ner.features import PAD, WINDOW, FeatureExtractor
 # transitions, which a CRF's are not, and validates per call. pyproject pins
 # hmmlearn below 0.4 for this.
 
-#: Non-zero window offsets, in the order of :meth:`CrfModel._shift`'s ids.
+#: Non-zero window offsets, in the order of :func:`_shifted_ids`' ids.
 _SHIFTS = tuple(k for k in WINDOW if k)
-#: Neighbour features whose shifted attribute ids are kept (then all dropped).
-_SHIFTED_LIMIT = 1 << 17
 
 # Score that rules a state out of a frame (weights are tens at most).
 _IMPOSSIBLE = -1e9
@@ -78,7 +76,8 @@ class CrfModel:
         self._transitions = np.exp(transitions)
         self._start = np.ones(size + 1)
         self._extractor = extractor
-        self._shifted_ids: dict[str, tuple[int, ...]] = {}
+        self._shifted = _shifted_ids(attributes)
+        self._unknown_shifted = (self._unknown,) * len(_SHIFTS)
 
     def tag(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
         """BIO labels of every token of every sentence (lists of surfaces).
@@ -96,11 +95,14 @@ class CrfModel:
             labels[end - len(sentence) : end] for end, sentence in zip(ends, sentences, strict=True)
         ]
 
-    def emissions(self, surfaces: Sequence[str]) -> np.ndarray:
+    def emissions(
+        self, surfaces: Sequence[str], surface_forms: Sequence[str] | None = None
+    ) -> np.ndarray:
         """Emission rows of token types: for each of ``surfaces`` (distinct),
         the sum of its features' weights at each window offset,
         ``(types, window, labels)``. Callers keep them by type
-        (:class:`streams.ner.lexicon.Lexicon`).
+        (:class:`streams.ner.lexicon.Lexicon`), and may give the matching
+        forms they have (see :meth:`FeatureExtractor.compute`).
 
         A stream brings new word forms for ever (about 18 per article after
         a thousand articles), so this runs on every article: each offset's
@@ -111,7 +113,7 @@ class CrfModel:
         table = np.zeros((len(surfaces), len(WINDOW), len(self.labels)))
         if not surfaces:
             return table
-        own, neighbour = self._extractor.compute(surfaces)
+        own, neighbour = self._extractor.compute(surfaces, surface_forms)
         get, unknown = self._attributes.get, self._unknown
         bias = get("b", unknown)
         own_ids = [bias]
@@ -121,14 +123,12 @@ class CrfModel:
             own_ids.extend([get(f, unknown) for f in features])
             own_ids.append(bias)
         own_ids.pop()  # one bias leads each type's run: ["b", *own]
-        shifted = self._shifted_ids
-        if len(shifted) > _SHIFTED_LIMIT:
-            shifted.clear()
+        shifted, unknown_shifted = self._shifted.get, self._unknown_shifted
         neighbour_rows = []
         neighbour_starts = []
         for features in neighbour:
             neighbour_starts.append(len(neighbour_rows))
-            neighbour_rows.extend([shifted.get(f) or self._shift(f) for f in features])
+            neighbour_rows.extend([shifted(f, unknown_shifted) for f in features])
         by_offset = np.array(neighbour_rows, dtype=np.int64)
         for column, k in enumerate(WINDOW):
             if k:
@@ -137,12 +137,6 @@ class CrfModel:
                 ids, starts = own_ids, own_starts
             table[:, column] = np.add.reduceat(self._weights[ids], starts, axis=0)
         return table
-
-    def _shift(self, feature: str) -> tuple[int, ...]:
-        """Attribute ids of a neighbour feature at each non-zero offset."""
-        ids = tuple(self._attributes.get(f"{k}:{feature}", self._unknown) for k in _SHIFTS)
-        self._shifted_ids[feature] = ids
-        return ids
 
     def states(
         self, table: np.ndarray, rows: np.ndarray, ends: Sequence[int], pad: int
@@ -173,13 +167,36 @@ class CrfModel:
         padded[frame + 2] = rows
         gathered = table[padded]  # (frames + 4, window, labels)
         frames = len(padded) - 4
-        scores = np.zeros((frames, size + 1))
-        emissions = scores[:, :size]
+        # Summed in an array of their own, then copied in: adding into a
+        # column slice of ``scores`` made every addition strided on both
+        # sides, and took twice as long.
+        emissions = np.zeros((frames, size))
         for column, k in enumerate(WINDOW):
             emissions += gathered[2 + k : 2 + k + frames, column]
+        scores = np.zeros((frames, size + 1))
+        scores[:, :size] = emissions
         separator = np.ones(frames, dtype=bool)
         separator[frame] = False
         scores[separator, :size] = _IMPOSSIBLE
         scores[frame, size] = _IMPOSSIBLE
         _, states = _hmmc.viterbi(self._start, self._transitions, scores)
         return states[frame]
+
+
+def _shifted_ids(attributes: dict[str, int]) -> dict[str, tuple[int, ...]]:
+    """Attribute ids of every neighbour feature the model knows, at each
+    offset of :data:`_SHIFTS` (the unknown attribute's id where it has none).
+
+    Built once from the model's attributes (``"<k>:<feature>"``): a new word's
+    neighbour features are mostly unknown to the model, and finding that out
+    by formatting and looking up four attribute names each cost more than
+    the rest of its emissions. Known ones are the same look-up either way.
+    """
+    unknown = len(attributes)
+    offsets = {str(k): column for column, k in enumerate(_SHIFTS)}
+    shifted: dict[str, list[int]] = {}
+    for attribute, index in attributes.items():
+        prefix, colon, feature = attribute.partition(":")
+        if colon and prefix in offsets:
+            shifted.setdefault(feature, [unknown] * len(_SHIFTS))[offsets[prefix]] = index
+    return {feature: tuple(ids) for feature, ids in shifted.items()}

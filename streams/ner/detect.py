@@ -385,7 +385,7 @@ class MentionDetector:
             [tail_ids.setdefault(form[-n:], len(tail_ids)) for n in _TAILS] for form in type_forms
         ]
         if self.model is not None:
-            self._emissions[first:end] = self.model.emissions(surfaces)
+            self._emissions[first:end] = self.model.emissions(surfaces, type_forms)
 
 
 @cache

@@ -48,7 +48,19 @@ def trigger_forms() -> dict[str, frozenset[str]]:
     }
 
 
+@cache
+def _any_trigger() -> frozenset[str]:
+    """Matching forms of every trigger, whatever its class."""
+    return frozenset().union(*trigger_forms().values())
+
+
 def triggers_of(form: str) -> list[str]:
-    """Classes ``form`` (a matching form, maybe with proclitics) is a trigger of."""
+    """Classes ``form`` (a matching form, maybe with proclitics) is a trigger of.
+
+    Asked for every new word type's features, and almost no word is a
+    trigger: one set test of its candidates rules most out before the test
+    per class."""
     candidates = bare_candidates(form)
+    if _any_trigger().isdisjoint(candidates):
+        return []
     return [kind for kind, forms in trigger_forms().items() if any(c in forms for c in candidates)]
