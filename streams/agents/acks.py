@@ -44,7 +44,9 @@ async def handle_each(
     acker = asyncio.ensure_future(_ack_in_order(manual, in_flight))
     try:
         async for event in manual.events():
-            if guard and not await guard.admit(event.message.tp, event.message.offset):
+            if guard and not await guard.admit(
+                event.message.tp, event.message.offset, event.message.generation_id
+            ):
                 continue
             delivery = asyncio.ensure_future(await handle(event))
             if acker.done():  # it only ends by failing: surface that here

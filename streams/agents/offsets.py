@@ -20,6 +20,12 @@ arrives, which is the first event at or below an offset already refused
 holds no record (a transaction marker, a compacted record) is passed over
 that way too. Events handled twice are re-emitted byte-identically
 (at-least-once, see the README).
+
+What the guard knows is forgotten at every new consumer generation (a
+rebalance): a partition may have moved to another worker and back, and
+Faust reads the committed offsets again at assignment. A seek that fails
+(the partition was just revoked) leaves the event refused; its new owner
+reads it from the committed offset.
 """
 
 from __future__ import annotations
@@ -47,10 +53,16 @@ class OffsetGuard:
         self._seek = seek
         self._next: dict[Any, int] = {}
         self._refused: dict[Any, int] = {}  # highest offset refused while re-reading
+        self._generation: int | None = None
 
-    async def admit(self, tp: Any, offset: int) -> bool:
-        """Whether to handle the event at ``offset`` of ``tp`` now (else it
-        comes again after the seek this call may start)."""
+    async def admit(self, tp: Any, offset: int, generation: int | None = None) -> bool:
+        """Whether to handle the event at ``offset`` of ``tp``, fetched in
+        consumer ``generation``, now (else it comes again after the seek
+        this call may start)."""
+        if generation != self._generation:
+            self._next.clear()
+            self._refused.clear()
+            self._generation = generation
         refused = self._refused.get(tp)
         if refused is not None and offset <= refused:  # the re-read has begun
             del self._refused[tp]
@@ -67,8 +79,12 @@ class OffsetGuard:
                     offset - 1,
                     owed,
                 )
+                try:
+                    await self._seek(tp, owed)
+                except Exception as exc:  # revoked meanwhile: its next owner reads it
+                    log.warning("%s: cannot seek back (%r)", tp, exc)
+                    return False
                 self._refused[tp] = offset
-                await self._seek(tp, owed)
                 return False
         self._next[tp] = offset + 1
         return True

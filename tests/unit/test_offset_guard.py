@@ -10,20 +10,23 @@ TP = ("articles.signed", 0)
 
 
 class FakeConsumer:
-    def __init__(self, committed: int | None) -> None:
+    def __init__(self, committed: int | None, revoked: bool = False) -> None:
         self.committed = committed
+        self.revoked = revoked
         self.seeks: list[int] = []
 
     def guard(self) -> OffsetGuard:
         return OffsetGuard(lambda tp: self.committed, self.seek)
 
     async def seek(self, tp: object, offset: int) -> None:
+        if self.revoked:
+            raise RuntimeError("IllegalStateError: partition is not currently assigned")
         self.seeks.append(offset)
 
 
-def _admitted(guard: OffsetGuard, offsets: list[int]) -> list[int]:
+def _admitted(guard: OffsetGuard, offsets: list[int], generation: int = 1) -> list[int]:
     async def run() -> list[int]:
-        return [offset for offset in offsets if await guard.admit(TP, offset)]
+        return [offset for offset in offsets if await guard.admit(TP, offset, generation)]
 
     return asyncio.run(run())
 
@@ -71,3 +74,22 @@ def test_a_partition_that_comes_back_committed_further_is_not_read_again() -> No
     consumer.committed = 10
     assert _admitted(guard, [10, 11]) == [10, 11]
     assert consumer.seeks == []
+
+
+def test_a_new_generation_forgets_what_was_owed_and_refused() -> None:
+    # refusing 20-21 while re-reading from 12; a rebalance gives the partition
+    # to another worker, which commits 30, and back: 30 is not "stale"
+    consumer = FakeConsumer(committed=None)
+    guard = consumer.guard()
+    assert _admitted(guard, [10, 11, 20, 21]) == [10, 11]
+    consumer.committed = 30
+    assert _admitted(guard, [30, 31], generation=2) == [30, 31]
+    assert consumer.seeks == [12]
+
+
+def test_a_seek_on_a_revoked_partition_refuses_without_failing() -> None:
+    consumer = FakeConsumer(committed=5, revoked=True)
+    guard = consumer.guard()
+    assert _admitted(guard, [8, 9]) == []
+    consumer.revoked = False
+    assert _admitted(guard, [5, 6], generation=2) == [5, 6]
