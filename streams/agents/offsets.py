@@ -14,9 +14,9 @@ group's commit stayed at 687.
 :class:`OffsetGuard` knows the next offset each partition owes (one past the
 last event handled, or the committed offset when that is further on). An
 event past it means a skip: the partition is sought back to the owed offset
-and events are refused (neither handled nor acked) until the re-read
-arrives, which is the first event at or below an offset already refused
-(offsets refused before that were fetched before the seek). An offset that
+and events are refused (neither handled nor acked), each one seeking again,
+until the re-read arrives, which is the first event at or below an offset
+already refused (offsets refused before that were fetched before the seek). An offset that
 holds no record (a transaction marker, a compacted record) is passed over
 that way too. Events handled twice are re-emitted byte-identically
 (at-least-once, see the README).
@@ -66,19 +66,22 @@ class OffsetGuard:
         refused = self._refused.get(tp)
         if refused is not None and offset <= refused:  # the re-read has begun
             del self._refused[tp]
-        elif refused is not None:
-            self._refused[tp] = offset  # fetched before the seek
-            return False
         else:
             owed = self._owed(tp)
             if owed is not None and offset > owed:
-                log.warning(
-                    "%s: offsets %d-%d were skipped; reading again from %d",
-                    tp,
-                    owed,
-                    offset - 1,
-                    owed,
-                )
+                if refused is None:
+                    log.warning(
+                        "%s: offsets %d-%d were skipped; reading again from %d",
+                        tp,
+                        owed,
+                        offset - 1,
+                        owed,
+                    )
+                # Sought again for every event fetched before the re-read:
+                # Faust's fetch loop sets its read offset to each record of
+                # a batch it is still handing out, past our seek, and then
+                # drops re-read records below it (seen: a lone seek stalled
+                # the partition for good).
                 try:
                     await self._seek(tp, owed)
                 except Exception as exc:  # revoked meanwhile: its next owner reads it

@@ -42,21 +42,23 @@ def test_a_skip_after_a_restart_is_read_again_from_the_committed_offset() -> Non
     consumer = FakeConsumer(committed=687)
     stale_then_reread = [695, 696, 697, *range(687, 699)]
     assert _admitted(consumer.guard(), stale_then_reread) == list(range(687, 699))
-    assert consumer.seeks == [687]
+    # once per stale event: Faust moves its read offset past a seek while it
+    # hands out a batch it already holds
+    assert consumer.seeks == [687, 687, 687]
 
 
 def test_a_skip_mid_stream_is_read_again_from_the_next_owed_offset() -> None:
     consumer = FakeConsumer(committed=None)
     offsets = [10, 11, 12, 15, 16, 13, 14, 15, 16, 17]
     assert _admitted(consumer.guard(), offsets) == [10, 11, 12, 13, 14, 15, 16, 17]
-    assert consumer.seeks == [13]
+    assert consumer.seeks == [13, 13]
 
 
 def test_an_offset_without_a_record_is_passed_over_after_one_seek() -> None:
     # 5 holds a transaction marker: the re-read starts at 6, below the 7 refused
     consumer = FakeConsumer(committed=None)
     assert _admitted(consumer.guard(), [3, 4, 6, 7, 6, 7, 8]) == [3, 4, 6, 7, 8]
-    assert consumer.seeks == [5]
+    assert consumer.seeks == [5, 5]
 
 
 def test_redeliveries_below_the_owed_offset_are_handled_again() -> None:
@@ -84,7 +86,7 @@ def test_a_new_generation_forgets_what_was_owed_and_refused() -> None:
     assert _admitted(guard, [10, 11, 20, 21]) == [10, 11]
     consumer.committed = 30
     assert _admitted(guard, [30, 31], generation=2) == [30, 31]
-    assert consumer.seeks == [12]
+    assert consumer.seeks == [12, 12]
 
 
 def test_a_seek_on_a_revoked_partition_refuses_without_failing() -> None:
