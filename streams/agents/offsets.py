@@ -98,8 +98,18 @@ class OffsetGuard:
 
 
 def faust_guard(app: Any) -> OffsetGuard:
-    """A guard over ``app``'s consumer. Faust keeps the committed offsets it
-    read at assignment and wrote since in ``Consumer._committed_offset``
-    (no public accessor); asking the broker instead would cost a round trip
-    per check."""
-    return OffsetGuard(lambda tp: app.consumer._committed_offset.get(tp), app.consumer.seek)
+    """A guard over ``app``'s consumer.
+
+    Seeks go through ``Consumer.seek_wait``, as Faust's own recovery does:
+    it runs in the consumer's thread and resets Faust's read offset too.
+    ``Consumer.seek`` calls aiokafka from the agents' thread instead; with
+    it, in one checklist run, the re-read never came (our reading: aiokafka's
+    fetcher is not reliably woken by a call from another thread).
+    Faust keeps the committed offsets it read at assignment and wrote since
+    in ``Consumer._committed_offset`` (no public accessor); asking the broker
+    instead would cost a round trip per check.
+    """
+    return OffsetGuard(
+        lambda tp: app.consumer._committed_offset.get(tp),
+        lambda tp, offset: app.consumer.seek_wait({tp: offset}),
+    )
