@@ -126,25 +126,16 @@ class OutcomeWatcher:
         merely idle: a new one costs a connection); a stuck one is left to
         its daemon threads.
         """
-        result: dict[str, Any] = {}
-        done = threading.Event()
         consumer = self.consumer
-
-        def run() -> None:
-            try:
-                result["batches"] = consumer.poll(timeout_ms=timeout_ms)
-            except BaseException as exc:  # re-raised in the caller's thread
-                result["error"] = exc
-            finally:
-                done.set()
-
-        threading.Thread(target=run, name="outcome-poll", daemon=True).start()
-        if not done.wait(timeout_ms / 1000 + POLL_STUCK_SECONDS):
+        finished, batches = _aside(
+            lambda: consumer.poll(timeout_ms=timeout_ms),
+            timeout_ms / 1000 + POLL_STUCK_SECONDS,
+            "outcome-poll",
+        )
+        if not finished:
             self._replace()
             return {}
-        if "error" in result:
-            raise result["error"]
-        return result["batches"]
+        return batches
 
     def _replace(self) -> None:
         """A new consumer, resuming after the last record read."""
@@ -152,11 +143,16 @@ class OutcomeWatcher:
         # closed aside: a stuck close must not stall the watcher, and an idle
         # consumer left open keeps its connections and metadata refreshes
         threading.Thread(target=self.consumer.close, name="outcome-close", daemon=True).start()
-        self.consumer = self._connect(self.settings)
-        self.consumer.assign(self._partitions)
-        for tp, offset in self._positions.items():
-            self.consumer.seek(tp, offset)
+        self.consumer = self._consumer_at(self._positions)
         self._heard = time.monotonic()
+
+    def _consumer_at(self, offsets: dict[TopicPartition, int]) -> KafkaConsumer:
+        """A new consumer of the outcome partitions, at ``offsets``."""
+        consumer = self._connect(self.settings)
+        consumer.assign(self._partitions)
+        for tp, offset in offsets.items():
+            consumer.seek(tp, offset)
+        return consumer
 
     def wait(
         self,
@@ -187,22 +183,12 @@ class OutcomeWatcher:
         missed records (see :meth:`_poll_guarded`) must not pass for a
         pipeline that lost them. Runs in a daemon thread for the same reason.
         """
-        result: list[Outcomes] = []
-        reader = threading.Thread(
-            target=lambda: result.append(self._read_from_start()),
-            name="outcome-reread",
-            daemon=True,
-        )
-        reader.start()
-        reader.join(timeout)
-        return result[0] if result else None
+        finished, outcomes = _aside(self._read_from_start, timeout, "outcome-reread")
+        return outcomes if finished else None
 
     def _read_from_start(self) -> Outcomes:
-        consumer = self._connect(self.settings)
+        consumer = self._consumer_at(self._start)
         try:
-            consumer.assign(self._partitions)
-            for tp, offset in self._start.items():
-                consumer.seek(tp, offset)
             end = consumer.end_offsets(self._partitions)
             outcomes = Outcomes(by_topic={topic: {} for topic in self.topics})
             while any(consumer.position(tp) < end[tp] for tp in self._partitions):
@@ -215,6 +201,30 @@ class OutcomeWatcher:
 
     def close(self) -> None:
         self.consumer.close()
+
+
+def _aside(call: Callable[[], Any], timeout: float, name: str) -> tuple[bool, Any]:
+    """``call()`` in a daemon thread, waited for up to ``timeout`` seconds:
+    (whether it returned, what it returned); what it raised is raised here.
+    A call that never returns is left to its thread (kafka-python's clients
+    can hang for good, see :meth:`OutcomeWatcher._poll_guarded`)."""
+    result: dict[str, Any] = {}
+    done = threading.Event()
+
+    def run() -> None:
+        try:
+            result["value"] = call()
+        except BaseException as exc:  # re-raised in the caller's thread
+            result["error"] = exc
+        finally:
+            done.set()
+
+    threading.Thread(target=run, name=name, daemon=True).start()
+    if not done.wait(timeout):
+        return False, None
+    if "error" in result:
+        raise result["error"]
+    return True, result["value"]
 
 
 def _consumer(settings: Settings) -> KafkaConsumer:
