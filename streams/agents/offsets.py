@@ -16,9 +16,9 @@ last event handled, or the committed offset when that is further on). An
 event past it means a skip: the partition is sought back to the owed offset
 and events are refused (neither handled nor acked), each one seeking again,
 until the re-read arrives, which is the first event at or below an offset
-already refused (offsets refused before that were fetched before the seek). An offset that
-holds no record (a transaction marker, a compacted record) is passed over
-that way too. Events handled twice are re-emitted byte-identically
+already refused (offsets refused before that were fetched before the
+seek). An offset that holds no record (a transaction marker, a compacted
+record) is passed over that way too. Events handled twice are re-emitted byte-identically
 (at-least-once, see the README).
 
 What the guard knows is forgotten at every new consumer generation (a

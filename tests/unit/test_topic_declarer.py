@@ -45,6 +45,17 @@ class FakeBroker:
         return TopicDeclarer({"known": "known-topic"}, self.connect, self.announce, str.upper)
 
 
+def _declare_a(broker: FakeBroker) -> FakeBroker:
+    """Declare topic "a" with ``broker`` answering at once; returns it."""
+
+    async def scenario() -> None:
+        broker.release.set()
+        await asyncio.wait_for(broker.declarer().declare_soon(["a"]), 5)
+
+    asyncio.run(scenario())
+    return broker
+
+
 def test_names_asked_for_meanwhile_are_created_in_one_batch() -> None:
     async def scenario() -> FakeBroker:
         broker = FakeBroker()
@@ -82,28 +93,14 @@ def test_broker_errors_are_retried_until_the_topics_exist(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(topics, "RETRY_SECONDS", 0.01)
-
-    async def scenario() -> FakeBroker:
-        broker = FakeBroker(failures=2)
-        broker.release.set()
-        await broker.declarer().declare_soon(["a"])
-        return broker
-
-    assert asyncio.run(scenario()).batches == [["a"]]
+    assert _declare_a(FakeBroker(failures=2)).batches == [["a"]]
 
 
 def test_a_create_that_hangs_is_retried_over_a_new_client(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(topics, "CREATE_TIMEOUT_SECONDS", 0.1)
-
-    async def scenario() -> FakeBroker:
-        broker = FakeBroker(hangs=1)
-        broker.release.set()
-        await asyncio.wait_for(broker.declarer().declare_soon(["a"]), 5)
-        return broker
-
-    broker = asyncio.run(scenario())
+    broker = _declare_a(FakeBroker(hangs=1))
     assert broker.batches == [["a"]]
     assert broker.clients == 2
 
