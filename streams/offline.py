@@ -21,6 +21,7 @@ from typing import IO
 import orjson
 from tqdm import tqdm
 
+from streams.gc_tuning import tune_gc
 from streams.models import OUTCOME_DEADLETTER, OUTCOME_DUPLICATE, OUTCOME_ENRICHED, Origin
 from streams.pipeline import Pipeline
 from streams.settings import Settings
@@ -45,6 +46,7 @@ def process_files(
     paths: Iterable[str | Path], out_dir: Path, settings: Settings, *, progress: bool = True
 ) -> OfflineReport:
     """Run every record in ``paths`` through the pipeline into ``out_dir``."""
+    tune_gc()
     paths = [Path(p) for p in paths]
     pipeline = Pipeline(settings)
     store: dict[str, object] = {}

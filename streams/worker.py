@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import faust
 
+from streams.gc_tuning import tune_gc
 from streams.kafka_io import core_topics, ensure_topics
 from streams.logs import worker_logging_config
 from streams.stages.topic_policy import REGISTRY_TOPIC
@@ -11,6 +12,7 @@ from streams.stages.topic_policy import REGISTRY_TOPIC
 
 def run_worker(loglevel: str = "info") -> None:
     """Run until SIGINT/SIGTERM; Faust then drains, commits and stops cleanly."""
+    tune_gc()
     from streams.agents import dedup, ingest  # noqa: F401  (registers the agents)
     from streams.app import app, settings
     from streams.web import views  # noqa: F401  (registers the web views and their state)

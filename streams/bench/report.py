@@ -36,7 +36,14 @@ def goals(results: Results) -> list[dict[str, Any]]:
     ratios = kafka.get("ratios", {})
     paced = _run(kafka, NEWSSTREAMS.key, 1, RATE)
     latency = (paced or {}).get("latency_ms") or {}
+    tag = next((s for s in offline.get("stages", ()) if s["name"] == "tag"), {})
     return [
+        _goal(
+            "tag stage, one core",
+            "≥ 500 articles/s",
+            tag.get("per_second"),
+            lambda v: v >= 500,
+        ),
         _goal(
             "whole offline pipeline, one core",
             "≥ 1,000 articles/s",

@@ -52,6 +52,7 @@ from streams.bench.offline import (
 )
 from streams.bench.paths import repo_relative
 from streams.bench.report import goals, write_outputs
+from streams.gc_tuning import tune_gc
 from streams.settings import PROJECT_ROOT, Settings
 from streams.sources import SourceRecord
 
@@ -146,6 +147,7 @@ def options_for(preset: str, corpus: Path, **overrides: Any) -> BenchOptions:
 
 def run_bench(options: BenchOptions, settings: Settings, log: Log = print) -> dict[str, Any]:
     """Measure everything ``options`` asks for, write the outputs, return the results."""
+    tune_gc()
     started = time.monotonic()
     results: dict[str, Any] = {"meta": _meta(options)}
     wanted = max(options.offline_total, options.dedup_articles)
@@ -201,6 +203,7 @@ def run_profile(options: BenchOptions, settings: Settings) -> dict[str, Any]:
     """Profile the offline pipeline on fresh articles: the bench's offline
     sample, warm-up on its first ``offline_warmup`` articles, profile on the
     next ``offline_articles``."""
+    tune_gc()
     records = load_articles([options.corpus], options.offline_total)
     inputs = bench_inputs(shuffled_sample(records, options.offline_total))
     split = min(options.offline_warmup, len(inputs) // 2)

@@ -96,13 +96,14 @@ def results() -> dict:
 def test_goals_are_judged_against_the_issue_targets(results):
     judged = {goal["target"]: (goal["value"], goal["met"]) for goal in goals(results)}
     assert judged == {
+        "≥ 500 articles/s": (1200.0, True),
         "≥ 1,000 articles/s": (1200.0, True),
         "≥ 0.50×": (0.6, True),
         "≤ 100 ms": (120.0, False),
         "≥ 1.6×": (1.7, True),
     }
     offline_only = {"meta": results["meta"], "offline": results["offline"]}
-    assert [goal["met"] for goal in goals(offline_only)] == [True, None, None, None]
+    assert [goal["met"] for goal in goals(offline_only)] == [True, True, None, None, None]
 
 
 def test_table_puts_our_figure_beside_each_baseline(results):
