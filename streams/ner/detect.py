@@ -3,7 +3,9 @@
 :class:`MentionDetector` finds person, organisation and location mentions in
 the fields of one document (title and body, or a CoNLL file's sentences):
 
-1. the CRF (:mod:`streams.ner.crf`) labels every sentence;
+1. the CRF (:mod:`streams.ner.crf`) labels every sentence; a person's span
+   never begins with a title (السلطان لاجين is لاجين, as annotators mark
+   it), and a title alone (الخليفة) is no name;
 2. the gazetteer (:mod:`streams.ner.gazetteer`) finds KB names and demonyms;
 3. KB matches win where the two overlap (they are curated and linked), except
    that an organisation the CRF found may contain a KB match (وزارة الخارجية
@@ -236,6 +238,8 @@ class MentionDetector:
                 first += 1
             while last >= first and not words[last]:
                 last -= 1
+            if kind == "PER":
+                first = self._after_titles(f, first, last)
             if first > last:
                 continue
             out[index].append(
@@ -330,6 +334,16 @@ class MentionDetector:
                 )
                 end = j + len(match)
         return out
+
+    def _after_titles(self, f: _Field, first: int, last: int) -> int:
+        """The first token of a person's span from ``first`` to ``last``
+        (words at both ends) once leading titles are left out: a title
+        (السلطان, الخليفة) is no part of the name, and a title alone is no
+        name (past ``last`` then)."""
+        forms, words = self.lexicon.forms, f.words
+        while first <= last and (not words[first] or _is_title(forms[f.id_list[first]])):
+            first += 1
+        return first
 
     def _span_forms(self, f: _Field, first: int, last: int) -> tuple[str, ...]:
         ids = f.id_list[first : last + 1]
@@ -430,6 +444,12 @@ def _name_like(form: str, above: int = RARE_WORD_COUNT) -> bool:
     """A word that can stand alone for a name: not more frequent than
     ``above`` in the news, and no trigger noun."""
     return not is_common_word(form, above) and not triggers_of(form)
+
+
+def _is_title(form: str) -> bool:
+    """Whether ``form`` is a person title (a person trigger that is not a
+    word joining the parts of a name, as بن or أبو are)."""
+    return "PER" in triggers_of(form) and _NAME_LINKS.isdisjoint(bare_candidates(form))
 
 
 def _chunks(
