@@ -33,7 +33,7 @@ import numpy as np
 from streams.kb import KbEntity
 from streams.kb.catalog import kb_entities, kb_stop_phrases
 from streams.ner.clitics import bare_candidates, core_letters
-from streams.ner.clusters import COMMON_WORD_COUNT, RARE_WORD_COUNT, is_common_word
+from streams.ner.clusters import COMMON_WORD_COUNT, RARE_WORD_COUNT, is_common_word, word_infos
 from streams.ner.conll import OUTSIDE
 from streams.ner.crf import CrfModel
 from streams.ner.features import PAD, WINDOW, FeatureExtractor
@@ -266,7 +266,8 @@ class MentionDetector:
         on الكمبيوتر must not become sixty. The first and last words of a
         person's full name spread as that person's short forms (الرازي, راؤول, and
         a surname as frequent as الغامدي: within the document that wrote the
-        full name, it is that person).
+        full name, it is that person), unless the news has them often and
+        never after a title (see :func:`_name_part_like`).
         """
         votes: dict[tuple[str, ...], Counter[str]] = {}
         for span in found:
@@ -280,7 +281,7 @@ class MentionDetector:
         for name, counter in list(votes.items()):
             if len(name) > 1 and majority(counter) == "PER":
                 for part in {name[0], name[-1]}:
-                    if part not in _NAME_LINKS and _name_like(part, COMMON_WORD_COUNT):
+                    if part not in _NAME_LINKS and _name_part_like(part):
                         votes.setdefault((part,), Counter())["PER"] += 1
         if not votes:
             return []
@@ -438,6 +439,18 @@ def _tail_length(key: str) -> int:
     longest tail kept.
     """
     return min(_TAILS[-1], len(key), max(_TAILS[0], core_letters(key)))
+
+
+def _name_part_like(form: str) -> bool:
+    """A first or last word of a person's name that can stand alone for
+    them within the document: rare in the news, or up to
+    :data:`COMMON_WORD_COUNT` if the news has it after a person title too
+    (عمر, خالد, الغامدي). A frequent word that never follows a title (الحكم,
+    الكثير) ending a wrong span would otherwise be tagged all over it."""
+    if not _name_like(form, COMMON_WORD_COUNT):
+        return False
+    info = word_infos().get(form)
+    return info is None or info.count <= RARE_WORD_COUNT or info.after_trigger[0] > 0
 
 
 def _name_like(form: str, above: int = RARE_WORD_COUNT) -> bool:
