@@ -288,6 +288,10 @@ class MentionDetector:
         by_key: dict[str, list[tuple[str, ...]]] = {}
         for name in votes:
             for key in bare_candidates(name[0]):
+                # A one-word name found with a proclitic (بسنة) must not
+                # spread as the common word it strips to (سنة).
+                if len(name) == 1 and key != name[0] and not _name_part_like(key):
+                    continue
                 by_key.setdefault(key, []).append(name)
         for names in by_key.values():
             names.sort(key=len, reverse=True)
