@@ -32,7 +32,7 @@ import numpy as np
 
 from streams.kb import KbEntity
 from streams.kb.catalog import kb_entities, kb_stop_phrases
-from streams.ner.clitics import bare_candidates, core_letters
+from streams.ner.clitics import ARTICLE, bare_candidates, core_letters
 from streams.ner.clusters import COMMON_WORD_COUNT, RARE_WORD_COUNT, is_common_word, word_infos
 from streams.ner.conll import OUTSIDE
 from streams.ner.crf import CrfModel
@@ -423,9 +423,16 @@ def _name_at(
     forms: Sequence[str], word_ids: Sequence[int], j: int, by_key: dict[str, list[tuple[str, ...]]]
 ) -> tuple[str, ...] | None:
     """The longest name starting at word ``j`` (of type ids ``word_ids``, whose
-    matching forms are ``forms``), if any."""
-    for key in bare_candidates(forms[word_ids[j]]):
+    matching forms are ``forms``), if any.
+
+    A name written without the article does not match a word that has it
+    there: خليفة (a given name) is not الخليفة (the caliph), nor خلافة
+    الخلافة."""
+    candidates = bare_candidates(forms[word_ids[j]])
+    for key in candidates:
         for name in by_key.get(key, ()):
+            if not name[0].startswith(ARTICLE) and ARTICLE + key in candidates:
+                continue
             if tuple(map(forms.__getitem__, word_ids[j + 1 : j + len(name)])) == name[1:]:
                 return name
     return None
