@@ -10,6 +10,8 @@ the fields of one document (title and body, or a CoNLL file's sentences):
 3. KB matches win where the two overlap (they are curated and linked), except
    that an organisation the CRF found may contain a KB match (وزارة الخارجية
    الروسية holds a demonym, جامعة الملك سعود a person), and both are kept;
+   an organisation noun before a KB place makes an organisation of both
+   (منتخب البرتغال, جامعة القاهرة) where the CRF did not tag the noun;
 4. names the CRF found once are found everywhere else in the document too
    ("one sense per discourse"): a name is rarely a common word in one
    sentence and a name in the next, and the CRF misses repeats it has less
@@ -176,12 +178,48 @@ class MentionDetector:
         kb = [self._kb_spans(i, f) for i, f in enumerate(fields)]
         crf = self._crf_spans(fields)
         kept: list[Span] = []
-        for field_kb, field_crf in zip(kb, crf, strict=True):
+        for f, field_kb, field_crf in zip(fields, kb, crf, strict=True):
             kept.extend(field_kb)
+            field_crf.extend(self._named_after_places(f, field_kb, field_crf))
             kept.extend(s for s in field_crf if _keep_crf(s, field_kb))
         kept.extend(self._propagate(fields, kept))
         kept.sort(key=lambda s: (s.field, s.start, -s.end))
         return kept
+
+    def _named_after_places(
+        self, f: _Field, kb_spans: Sequence[Span], crf_spans: Sequence[Span]
+    ) -> list[Span]:
+        """Organisations named by an organisation noun and a KB place
+        (منتخب البرتغال, جامعة القاهرة) that the CRF left as the place alone.
+
+        The place is kept too, nested (as an organisation holding a KB
+        match is, see :func:`_keep_crf`)."""
+        out = []
+        forms, words = self.lexicon.forms, f.words
+        for place in kb_spans:
+            head = place.first - 1
+            if place.label != "LOC" or place.role != NAME or head < 0 or not words[head]:
+                continue
+            form = forms[f.id_list[head]]
+            if "ORG" not in triggers_of(form):
+                continue
+            if any(s.first <= head <= s.last for s in crf_spans):
+                continue
+            out.append(
+                Span(
+                    place.field,
+                    f.starts[head],
+                    place.end,
+                    "ORG",
+                    CRF,
+                    None,
+                    NAME,
+                    (form, *place.forms),
+                    head,
+                    place.last,
+                )
+            )
+        return out
 
     def _kb_spans(self, index: int, f: _Field) -> list[Span]:
         candidates = self._starts_name[f.word_ids].nonzero()[0].tolist()
