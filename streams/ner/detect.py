@@ -5,7 +5,8 @@ the fields of one document (title and body, or a CoNLL file's sentences):
 
 1. the CRF (:mod:`streams.ner.crf`) labels every sentence; a person's span
    never begins with a title (السلطان لاجين is لاجين, as annotators mark
-   it), and a title alone (الخليفة) is no name;
+   it), nor ends in a word joining a name's parts (عمر بن → عمر بن الخطاب),
+   and a title alone (الخليفة) is no name;
 2. the gazetteer (:mod:`streams.ner.gazetteer`) finds KB names and demonyms;
 3. KB matches win where the two overlap (they are curated and linked), except
    that an organisation the CRF found may contain a KB match (وزارة الخارجية
@@ -278,6 +279,7 @@ class MentionDetector:
                 last -= 1
             if kind == "PER":
                 first = self._after_titles(f, first, last)
+                last = self._past_link(f, last)
             if first > last:
                 continue
             out[index].append(
@@ -387,6 +389,17 @@ class MentionDetector:
         while first <= last and (not words[first] or _is_title(forms[f.id_list[first]])):
             first += 1
         return first
+
+    def _past_link(self, f: _Field, last: int) -> int:
+        """The last token of a person's span ending at ``last``, one word
+        further if that is a word joining the parts of a name (عمر بن →
+        عمر بن الخطاب): no name ends in one."""
+        following = last + 1
+        if following < len(f.id_list) and f.words[following]:
+            form = self.lexicon.forms[f.id_list[last]]
+            if not _NAME_LINKS.isdisjoint(bare_candidates(form)):
+                return following
+        return last
 
     def _span_forms(self, f: _Field, first: int, last: int) -> tuple[str, ...]:
         ids = f.id_list[first : last + 1]
