@@ -13,10 +13,9 @@ def _reference(form: str) -> tuple[int, ...]:
     model = _weights()
     assert model is not None
     bias, weights = model
-    total = bias + sum(weights.get(gram, 0j) for gram in ngrams(form))
-    return tuple(
-        sum(score > edge for edge in (-2.0, 0.0, 2.0)) for score in (total.real, total.imag)
-    )
+    total = bias + sum(weights.get(gram, 0j) for gram in sorted(ngrams(form)))
+    edges = (-2000, 0, 2000)  # the weights are in thousandths
+    return tuple(sum(score > edge for edge in edges) for score in (total.real, total.imag))
 
 
 @settings(max_examples=300, deadline=None)
