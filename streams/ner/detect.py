@@ -3,11 +3,16 @@
 :class:`MentionDetector` finds person, organisation and location mentions in
 the fields of one document (title and body, or a CoNLL file's sentences):
 
-1. the CRF (:mod:`streams.ner.crf`) labels every sentence;
+1. the CRF (:mod:`streams.ner.crf`) labels every sentence; a person's span
+   never begins with a title (السلطان لاجين is لاجين, as annotators mark
+   it), nor ends in a word joining a name's parts (عمر بن → عمر بن الخطاب),
+   and a title alone (الخليفة) is no name;
 2. the gazetteer (:mod:`streams.ner.gazetteer`) finds KB names and demonyms;
 3. KB matches win where the two overlap (they are curated and linked), except
    that an organisation the CRF found may contain a KB match (وزارة الخارجية
    الروسية holds a demonym, جامعة الملك سعود a person), and both are kept;
+   an organisation noun before a KB place makes an organisation of both
+   (منتخب البرتغال, جامعة القاهرة) where the CRF did not tag the noun;
 4. names the CRF found once are found everywhere else in the document too
    ("one sense per discourse"): a name is rarely a common word in one
    sentence and a name in the next, and the CRF misses repeats it has less
@@ -30,8 +35,8 @@ import numpy as np
 
 from streams.kb import KbEntity
 from streams.kb.catalog import kb_entities, kb_stop_phrases
-from streams.ner.clitics import bare_candidates, core_letters
-from streams.ner.clusters import COMMON_WORD_COUNT, RARE_WORD_COUNT, is_common_word
+from streams.ner.clitics import ARTICLE, bare_candidates, core_letters
+from streams.ner.clusters import COMMON_WORD_COUNT, RARE_WORD_COUNT, is_common_word, word_infos
 from streams.ner.conll import OUTSIDE
 from streams.ner.crf import CrfModel
 from streams.ner.features import PAD, WINDOW, FeatureExtractor
@@ -174,12 +179,48 @@ class MentionDetector:
         kb = [self._kb_spans(i, f) for i, f in enumerate(fields)]
         crf = self._crf_spans(fields)
         kept: list[Span] = []
-        for field_kb, field_crf in zip(kb, crf, strict=True):
+        for f, field_kb, field_crf in zip(fields, kb, crf, strict=True):
             kept.extend(field_kb)
+            field_crf.extend(self._named_after_places(f, field_kb, field_crf))
             kept.extend(s for s in field_crf if _keep_crf(s, field_kb))
         kept.extend(self._propagate(fields, kept))
         kept.sort(key=lambda s: (s.field, s.start, -s.end))
         return kept
+
+    def _named_after_places(
+        self, f: _Field, kb_spans: Sequence[Span], crf_spans: Sequence[Span]
+    ) -> list[Span]:
+        """Organisations named by an organisation noun and a KB place
+        (منتخب البرتغال, جامعة القاهرة) that the CRF left as the place alone.
+
+        The place is kept too, nested (as an organisation holding a KB
+        match is, see :func:`_keep_crf`)."""
+        out = []
+        forms, words = self.lexicon.forms, f.words
+        for place in kb_spans:
+            head = place.first - 1
+            if place.label != "LOC" or place.role != NAME or head < 0 or not words[head]:
+                continue
+            form = forms[f.id_list[head]]
+            if "ORG" not in triggers_of(form):
+                continue
+            if any(s.first <= head <= s.last for s in crf_spans):
+                continue
+            out.append(
+                Span(
+                    place.field,
+                    f.starts[head],
+                    place.end,
+                    "ORG",
+                    CRF,
+                    None,
+                    NAME,
+                    (form, *place.forms),
+                    head,
+                    place.last,
+                )
+            )
+        return out
 
     def _kb_spans(self, index: int, f: _Field) -> list[Span]:
         candidates = self._starts_name[f.word_ids].nonzero()[0].tolist()
@@ -236,6 +277,9 @@ class MentionDetector:
                 first += 1
             while last >= first and not words[last]:
                 last -= 1
+            if kind == "PER":
+                first = self._after_titles(f, first, last)
+                last = self._past_link(f, last)
             if first > last:
                 continue
             out[index].append(
@@ -262,7 +306,8 @@ class MentionDetector:
         on الكمبيوتر must not become sixty. The first and last words of a
         person's full name spread as that person's short forms (الرازي, راؤول, and
         a surname as frequent as الغامدي: within the document that wrote the
-        full name, it is that person).
+        full name, it is that person), unless the news has them often and
+        never after a title (see :func:`_name_part_like`).
         """
         votes: dict[tuple[str, ...], Counter[str]] = {}
         for span in found:
@@ -276,13 +321,17 @@ class MentionDetector:
         for name, counter in list(votes.items()):
             if len(name) > 1 and majority(counter) == "PER":
                 for part in {name[0], name[-1]}:
-                    if part not in _NAME_LINKS and _name_like(part, COMMON_WORD_COUNT):
+                    if part not in _NAME_LINKS and _name_part_like(part):
                         votes.setdefault((part,), Counter())["PER"] += 1
         if not votes:
             return []
         by_key: dict[str, list[tuple[str, ...]]] = {}
         for name in votes:
             for key in bare_candidates(name[0]):
+                # A one-word name found with a proclitic (بسنة) must not
+                # spread as the common word it strips to (سنة).
+                if len(name) == 1 and key != name[0] and not _name_part_like(key):
+                    continue
                 by_key.setdefault(key, []).append(name)
         for names in by_key.values():
             names.sort(key=len, reverse=True)
@@ -330,6 +379,27 @@ class MentionDetector:
                 )
                 end = j + len(match)
         return out
+
+    def _after_titles(self, f: _Field, first: int, last: int) -> int:
+        """The first token of a person's span from ``first`` to ``last``
+        (words at both ends) once leading titles are left out: a title
+        (السلطان, الخليفة) is no part of the name, and a title alone is no
+        name (past ``last`` then)."""
+        forms, words = self.lexicon.forms, f.words
+        while first <= last and (not words[first] or _is_title(forms[f.id_list[first]])):
+            first += 1
+        return first
+
+    def _past_link(self, f: _Field, last: int) -> int:
+        """The last token of a person's span ending at ``last``, one word
+        further if that is a word joining the parts of a name (عمر بن →
+        عمر بن الخطاب): no name ends in one."""
+        following = last + 1
+        if following < len(f.id_list) and f.words[following]:
+            form = self.lexicon.forms[f.id_list[last]]
+            if not _NAME_LINKS.isdisjoint(bare_candidates(form)):
+                return following
+        return last
 
     def _span_forms(self, f: _Field, first: int, last: int) -> tuple[str, ...]:
         ids = f.id_list[first : last + 1]
@@ -404,9 +474,16 @@ def _name_at(
     forms: Sequence[str], word_ids: Sequence[int], j: int, by_key: dict[str, list[tuple[str, ...]]]
 ) -> tuple[str, ...] | None:
     """The longest name starting at word ``j`` (of type ids ``word_ids``, whose
-    matching forms are ``forms``), if any."""
-    for key in bare_candidates(forms[word_ids[j]]):
+    matching forms are ``forms``), if any.
+
+    A name written without the article does not match a word that has it
+    there: خليفة (a given name) is not الخليفة (the caliph), nor خلافة
+    الخلافة."""
+    candidates = bare_candidates(forms[word_ids[j]])
+    for key in candidates:
         for name in by_key.get(key, ()):
+            if not name[0].startswith(ARTICLE) and ARTICLE + key in candidates:
+                continue
             if tuple(map(forms.__getitem__, word_ids[j + 1 : j + len(name)])) == name[1:]:
                 return name
     return None
@@ -426,10 +503,28 @@ def _tail_length(key: str) -> int:
     return min(_TAILS[-1], len(key), max(_TAILS[0], core_letters(key)))
 
 
+def _name_part_like(form: str) -> bool:
+    """A first or last word of a person's name that can stand alone for
+    them within the document: rare in the news, or up to
+    :data:`COMMON_WORD_COUNT` if the news has it after a person title too
+    (عمر, خالد, الغامدي). A frequent word that never follows a title (الحكم,
+    الكثير) ending a wrong span would otherwise be tagged all over it."""
+    if not _name_like(form, COMMON_WORD_COUNT):
+        return False
+    info = word_infos().get(form)
+    return info is None or info.count <= RARE_WORD_COUNT or info.after_trigger[0] > 0
+
+
 def _name_like(form: str, above: int = RARE_WORD_COUNT) -> bool:
     """A word that can stand alone for a name: not more frequent than
     ``above`` in the news, and no trigger noun."""
     return not is_common_word(form, above) and not triggers_of(form)
+
+
+def _is_title(form: str) -> bool:
+    """Whether ``form`` is a person title (a person trigger that is not a
+    word joining the parts of a name, as بن or أبو are)."""
+    return "PER" in triggers_of(form) and _NAME_LINKS.isdisjoint(bare_candidates(form))
 
 
 def _chunks(

@@ -20,7 +20,9 @@ What a token contributes, and why (AQMAR, Arabic Wikipedia and news):
   name, demonym): the single biggest gain in earlier experiments;
 * distributional clusters at three granularities, a frequency band and the
   trigger-context scores from unlabeled news (:mod:`streams.ner.clusters`),
-  which generalise to names the 20 training articles never show.
+  which generalise to names the 20 training articles never show;
+* for a word the news does not know, how much its letters look like a
+  person's or a place's name (:mod:`streams.ner.namelike`).
 
 Neighbours contribute a smaller set (form, bare forms, stem, cluster, trigger,
 gazetteer, punctuation).
@@ -38,6 +40,7 @@ from streams.kb import KbEntity
 from streams.ner.clitics import bare_candidates, is_arabic, without_article
 from streams.ner.clusters import WordInfo, word_infos
 from streams.ner.gazetteer import DEMONYM, forms, name_forms
+from streams.ner.namelike import CLASSES, name_scores
 from streams.ner.triggers import triggers_of
 
 #: Offsets of the window; position 0 is the token being labelled.
@@ -152,13 +155,22 @@ class FeatureExtractor:
         if info is None:
             classes.append("f=0")
             clusters: list[str] = []
-            after: list[str] = []
+            after = _name_scores(form)
         else:
             classes.append(f"f={min(int(math.log2(info.count)), 14)}")
             clusters = [f"k{g}={c}" for g, c in enumerate(info.clusters)]
             after = [f"a{kind}={b}" for kind, b in zip("PLO", info.after_trigger, strict=True) if b]
         own = (*shared, *affixes, *classes, *clusters, *after)
         return own, (*shared, *classes, *clusters[:_NEIGHBOUR_CLUSTERS])
+
+
+def _name_scores(form: str) -> list[str]:
+    """Name-likeness buckets of a word the news corpus does not know
+    (:mod:`streams.ner.namelike`); a known word has its clusters instead."""
+    scores = name_scores(form) if is_arabic(form) else ()
+    if not scores:  # not Arabic, or no weights file
+        return []
+    return [f"n{kind[0]}={b}" for kind, b in zip(CLASSES, scores, strict=True)]
 
 
 def _shape(surface: str, form: str) -> list[str]:

@@ -1,4 +1,5 @@
-"""Detection's shortcuts give what the plain definitions give: chunks, majorities, tail filter."""
+"""Detection's shortcuts give what the plain definitions give: chunks, majorities, tail filter;
+and titles are told from the words that join a name."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from streams.ner.clitics import bare_candidates
-from streams.ner.detect import _chunks, _tail_length, majority
+from streams.ner.detect import _chunks, _is_title, _name_part_like, _tail_length, majority
 from streams.ner.evaluate import chunks
 
 LABELS = ["O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-ORG", "I-ORG"]
@@ -45,3 +46,19 @@ def test_every_word_a_key_is_a_bare_candidate_of_ends_in_the_keys_tail(form: str
     for key in bare_candidates(form):
         length = _tail_length(key)
         assert form[-length:] == key[-length:]
+
+
+def test_titles_are_person_triggers_but_not_name_links() -> None:
+    for title in ("السلطان", "الخليفه", "للسلطان", "الرئيس"):
+        assert _is_title(title), title
+    for word in ("بن", "ابن", "لابن", "ابو", "ابي", "رونالدو", "وزاره"):
+        assert not _is_title(word), word
+
+
+def test_frequent_words_never_after_a_title_are_no_name_parts() -> None:
+    # الغامدي (a few hundred times, after titles too) and رونالدو (rare)
+    # stand for the person; الحكم and الكثير (frequent, never after a title) do not.
+    for part in ("الغامدي", "رونالدو", "عمر"):
+        assert _name_part_like(part), part
+    for word in ("الحكم", "الكثير", "الرئيس"):
+        assert not _name_part_like(word), word
