@@ -21,4 +21,3 @@ def thresholds() -> Iterator[None]:
 def test_raises_the_young_threshold_and_keeps_the_older_ratios(thresholds: None) -> None:
     tune_gc()
     assert gc.get_threshold() == (YOUNG_THRESHOLD, 10, 10)
-
