@@ -42,6 +42,8 @@ from streams.ner.crf import CrfModel
 from streams.ner.features import PAD, WINDOW, FeatureExtractor
 from streams.ner.gazetteer import NAME, Entry, Gazetteer, Words
 from streams.ner.lexicon import Lexicon, grown
+from streams.ner.namelike import name_scores
+from streams.ner.names import trim
 from streams.ner.triggers import triggers_of
 
 #: The committed model (see :mod:`streams.ner.train`).
@@ -58,6 +60,9 @@ _TAILS = (3, 4, 5)
 # people only. Spreading one-word places and organisations cost 4 points of
 # LOC precision in cross-validation (الكمبيوتر tagged once became 61 errors).
 _SPREAD_SINGLE = frozenset({"PER"})
+# Name-likeness bucket (:data:`~streams.ner.namelike.SCORE_EDGES`) from which
+# a frequent word reads as a person's name: log-odds above 0.
+_PERSON_LIKE_BUCKET = 2
 _NAME_LINKS = frozenset(
     {"بن", "ابن", "بنت", "ابو", "ابي", "ام", "ال", "عبد", "دي", "دا", "فون", "van"}
 )
@@ -382,13 +387,14 @@ class MentionDetector:
 
     def _after_titles(self, f: _Field, first: int, last: int) -> int:
         """The first token of a person's span from ``first`` to ``last``
-        (words at both ends) once leading titles are left out: a title
-        (السلطان, الخليفة) is no part of the name, and a title alone is no
-        name (past ``last`` then)."""
-        forms, words = self.lexicon.forms, f.words
-        while first <= last and (not words[first] or _is_title(forms[f.id_list[first]])):
-            first += 1
-        return first
+        (words at both ends) once leading titles are left out, with the
+        title's complement, as linking cuts them (:func:`~streams.ner.names.trim`:
+        وزير التعليم عزام الدخيل → عزام الدخيل, السلطان لاجين → لاجين); a
+        title alone is no name (past ``last`` then)."""
+        index = [i for i in range(first, last + 1) if f.words[i]]
+        forms = self.lexicon.forms
+        trimmed = trim(tuple(forms[f.id_list[i]] for i in index), "PER")
+        return last + 1 if trimmed is None else index[trimmed[0]]
 
     def _past_link(self, f: _Field, last: int) -> int:
         """The last token of a person's span ending at ``last``, one word
@@ -507,24 +513,26 @@ def _name_part_like(form: str) -> bool:
     """A first or last word of a person's name that can stand alone for
     them within the document: rare in the news, or up to
     :data:`COMMON_WORD_COUNT` if the news has it after a person title too
-    (عمر, خالد, الغامدي). A frequent word that never follows a title (الحكم,
-    الكثير) ending a wrong span would otherwise be tagged all over it."""
+    (عمر, خالد, الغامدي) or it reads as a person's name by its letters
+    (:func:`~streams.ner.namelike.name_scores`). A frequent word that is
+    neither (الحكم, الكثير) ending a wrong span would otherwise be tagged
+    all over it; but the short form of a name the article wrote in full
+    must still find that person (آشتون كارتر … كارتر)."""
     if not _name_like(form, COMMON_WORD_COUNT):
         return False
     info = word_infos().get(form)
-    return info is None or info.count <= RARE_WORD_COUNT or info.after_trigger[0] > 0
+    if info is None or info.count <= RARE_WORD_COUNT or info.after_trigger[0] > 0:
+        return True
+    # Foreign surnames the news has often and only after a given name
+    # (كارتر, كيري): their letters still say name, where الكثير's do not.
+    scores = name_scores(form)
+    return bool(scores) and scores[0] >= _PERSON_LIKE_BUCKET
 
 
 def _name_like(form: str, above: int = RARE_WORD_COUNT) -> bool:
     """A word that can stand alone for a name: not more frequent than
     ``above`` in the news, and no trigger noun."""
     return not is_common_word(form, above) and not triggers_of(form)
-
-
-def _is_title(form: str) -> bool:
-    """Whether ``form`` is a person title (a person trigger that is not a
-    word joining the parts of a name, as بن or أبو are)."""
-    return "PER" in triggers_of(form) and _NAME_LINKS.isdisjoint(bare_candidates(form))
 
 
 def _chunks(
