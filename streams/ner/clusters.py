@@ -27,7 +27,7 @@ import argparse
 import math
 import zipfile
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -207,15 +207,22 @@ def _kmeans(points: np.ndarray, k: int, counts: np.ndarray) -> np.ndarray:
     return labels
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def build_command(description: str, build: Callable[[Path, Path], None], data_file: str) -> None:
+    """The command line of a data file learned from the unlabeled corpus
+    (this module's and :mod:`streams.ner.namelike`'s): ``[CORPUS_DIR]
+    [--out FILE]``, then ``build(corpus_dir, out)``."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("corpus", nargs="?", type=Path, default=_DEFAULT_CORPUS)
     parser.add_argument(
-        "--out", type=Path, default=Path(__file__).resolve().parent / "data" / DATA_FILE
+        "--out", type=Path, default=Path(__file__).resolve().parent / "data" / data_file
     )
     args = parser.parse_args()
     build(args.corpus, args.out)
     print(f"wrote {args.out} ({math.ceil(args.out.stat().st_size / 1024)} KiB)")
+
+
+def main() -> None:
+    build_command(__doc__.split("\n")[0], build, DATA_FILE)
 
 
 if __name__ == "__main__":

@@ -31,8 +31,6 @@ outside the cluster vocabulary.
 
 from __future__ import annotations
 
-import argparse
-import math
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -43,7 +41,7 @@ from operator import add
 from pathlib import Path
 
 from streams.kb import KbEntity
-from streams.ner.clusters import _DEFAULT_CORPUS, corpus_sentences
+from streams.ner.clusters import build_command, corpus_sentences
 from streams.ner.triggers import triggers_of
 
 DATA_FILE = "namelike.tsv"
@@ -229,14 +227,7 @@ def build(corpus_dir: Path, out: Path) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("corpus", nargs="?", type=Path, default=_DEFAULT_CORPUS)
-    parser.add_argument(
-        "--out", type=Path, default=Path(__file__).resolve().parent / "data" / DATA_FILE
-    )
-    args = parser.parse_args()
-    build(args.corpus, args.out)
-    print(f"wrote {args.out} ({math.ceil(args.out.stat().st_size / 1024)} KiB)")
+    build_command(__doc__.split("\n")[0], build, DATA_FILE)
 
 
 if __name__ == "__main__":
