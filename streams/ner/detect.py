@@ -35,7 +35,7 @@ import numpy as np
 
 from streams.kb import KbEntity
 from streams.kb.catalog import kb_entities, kb_stop_phrases
-from streams.ner.clitics import ARTICLE, bare_candidates, core_letters
+from streams.ner.clitics import ARTICLE, bare_candidates, core_letters, is_arabic
 from streams.ner.clusters import COMMON_WORD_COUNT, RARE_WORD_COUNT, is_common_word, word_infos
 from streams.ner.conll import OUTSIDE
 from streams.ner.crf import CrfModel
@@ -143,6 +143,8 @@ class MentionDetector:
         self._tails = np.zeros((0, len(_TAILS)), dtype=np.int64)
         self._tail_ids: dict[str, int] = {}
         self._emissions = np.zeros((0, len(WINDOW), len(model.labels) if model else 0))
+        self._form_types: dict[str, int] = {}
+        """An interned Arabic word type of each matching form (see :meth:`_add_emissions`)."""
         self.lexicon = Lexicon(self._add_types, _LEXICON_MAX)
 
     @classmethod
@@ -456,12 +458,38 @@ class MentionDetector:
         self._starts_name[first:end] = [entry.starts_names for entry in entries]
         if not first:  # the lexicon starts afresh
             self._tail_ids.clear()
+            self._form_types.clear()
         tail_ids = self._tail_ids
         self._tails[first:end] = [
             [tail_ids.setdefault(form[-n:], len(tail_ids)) for n in _TAILS] for form in type_forms
         ]
         if self.model is not None:
-            self._emissions[first:end] = self.model.emissions(surfaces, type_forms)
+            self._add_emissions(self.model, first, surfaces, type_forms)
+
+    def _add_emissions(
+        self, model: CrfModel, first: int, surfaces: list[str], type_forms: list[str]
+    ) -> None:
+        """CRF emission rows of new types ``first``, ``first + 1``, ...
+
+        An Arabic word's features are those of its matching form alone, and
+        about one new surface in nine has the form of a type already
+        interned (a word with diacritics or tatweel: بلدٍ, بلد): it copies
+        that type's rows instead of computing features and weights again.
+        """
+        known = self._form_types
+        computed, copied, sources = [], [], []
+        for offset, (surface, form) in enumerate(zip(surfaces, type_forms, strict=True)):
+            if not (surface[:1].isalnum() and is_arabic(form)):
+                computed.append(offset)
+            elif form in known:
+                copied.append(first + offset)
+                sources.append(known[form])
+            else:
+                computed.append(offset)
+                known[form] = first + offset
+        rows = model.emissions([surfaces[i] for i in computed], [type_forms[i] for i in computed])
+        self._emissions[[first + i for i in computed]] = rows
+        self._emissions[copied] = self._emissions[sources]
 
 
 @cache

@@ -51,6 +51,7 @@ from streams.kb.catalog import kb_entities
 from streams.ner.clitics import ARTICLE, bare_candidates, stripped_forms, without_article
 from streams.ner.clusters import word_infos
 from streams.ner.triggers import trigger_forms, triggers_of
+from streams.text.memo import Memo
 from streams.text.normalize import matching_form
 
 #: Words that join the parts of an Arabic name (بن, أبو, آل…): person
@@ -231,7 +232,16 @@ def is_eponym(before: Sequence[str], forms: Sequence[str]) -> bool:
 def trim(forms: tuple[str, ...], label: str) -> tuple[int, int, str] | None:
     """The name inside a discovered span of word forms ``forms`` labelled
     ``label``: ``(first, last, label)`` word indices (inclusive) and the
-    label it keeps, or None if no name is left (see the module docstring)."""
+    label it keeps, or None if no name is left (see the module docstring).
+
+    Memoised: detection and linking both ask for every person span, and
+    two asks in three are of a name asked before (in this article or an
+    earlier one); the rules cost ~6 µs a span."""
+    return _TRIMMED[forms, label]
+
+
+def _trim(key: tuple[tuple[str, ...], str]) -> tuple[int, int, str] | None:
+    forms, label = key
     first, last = 0, len(forms) - 1
     if label == "PER":
         while last >= first and is_title(forms[last]):
@@ -265,6 +275,9 @@ def trim(forms: tuple[str, ...], label: str) -> tuple[int, int, str] | None:
     if len(head) == 1 and head[0] in ("ORG", "LOC"):
         label = head[0]
     return first, last, label
+
+
+_TRIMMED: Memo[tuple[tuple[str, ...], str], tuple[int, int, str] | None] = Memo(_trim, 1 << 16)
 
 
 def is_name(forms: tuple[str, ...], label: str) -> bool:

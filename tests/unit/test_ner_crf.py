@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -11,8 +12,9 @@ import pytest
 from streams.kb import KbEntity
 from streams.ner.conll import Sentence
 from streams.ner.crf import CrfModel
-from streams.ner.detect import MODEL_PATH, get_detector
+from streams.ner.detect import MODEL_PATH, MentionDetector, get_detector
 from streams.ner.features import _NEIGHBOUR_KEYS, PAD, WINDOW, FeatureExtractor
+from streams.ner.gazetteer import Gazetteer
 from streams.ner.train import train
 
 CAIRO = KbEntity("t:cairo", "location", "Cairo", "القاهرة", "cairo", "test")
@@ -148,3 +150,32 @@ def test_committed_model_is_small_and_loads_offline() -> None:
     assert detector.model is not None
     assert set(detector.model.labels) == {"O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-ORG", "I-ORG"}
     assert get_detector() is detector  # loaded once per process
+
+
+def test_a_new_spelling_of_a_known_form_copies_its_emission_rows(
+    tiny_model: tuple[Path, FeatureExtractor],
+) -> None:
+    """بلدٍ (with tanween) has the matching form of بلد: the detector copies
+    the rows it has, and they are the rows the model computes for it."""
+    path, extractor = tiny_model
+    model = CrfModel(path, extractor)
+    detector = MentionDetector(model, Gazetteer([CAIRO]))
+    computed: list[str] = []
+    compute = model.emissions
+
+    def recording(surfaces: Sequence[str], forms: Sequence[str] | None = None) -> np.ndarray:
+        computed.extend(surfaces)
+        return compute(surfaces, forms)
+
+    model.emissions = recording  # type: ignore[method-assign]
+    plain, marked, latin = detector.lexicon.ids(["بلد", "بلدٍ", "Cairo"]).tolist()
+    assert detector.lexicon.forms[plain] == detector.lexicon.forms[marked]
+    (later,) = detector.lexicon.ids(["وبلد", "بلد"])[:1].tolist()  # a new type, a known one
+    (again,) = detector.lexicon.ids(["بلدً"]).tolist()  # a later batch copies too
+    assert computed == ["بلد", "Cairo", "وبلد"]
+    model.emissions = compute  # type: ignore[method-assign]
+    rows = detector._emissions
+    np.testing.assert_array_equal(rows[marked], rows[plain])
+    np.testing.assert_array_equal(rows[again], rows[plain])
+    for type_id, surface in [(plain, "بلد"), (marked, "بلدٍ"), (latin, "Cairo"), (later, "وبلد")]:
+        np.testing.assert_array_equal(rows[type_id], model.emissions([surface])[0])
