@@ -8,8 +8,12 @@ Rules, and why:
   proclitic removed from the first token when the corpus knows the bare form
   better than the written one (لبوتين → بوتين, but بايدن stays: ايدن is
   no word), the article removed (الناتو ≡ ناتو) and عبد compounds joined
-  (عبد العزيز ≡ عبدالعزيز). Mentions with equal keys are one entity, whatever
-  their proclitics, diacritics or hamza spelling.
+  (عبد العزيز ≡ عبدالعزيز). A person's name written with its lineage keeps
+  the given and the family name (عزام بن محمد الدخيل ≡ عزام الدخيل, as
+  the news writes him both ways); a lineage with no family name after it
+  stays whole (فيصل بن خالد بن عبدالعزيز, أسامة بن لادن). Mentions with
+  equal keys are one entity, whatever their proclitics, diacritics or hamza
+  spelling.
 * A person mention whose key begins or ends a longer person name in the
   same document (توكاييف in قاسم جومارت توكاييف, بايدن in جو بايدن)
   is that person, when only one such name fits. Short forms resolve in
@@ -44,6 +48,7 @@ from streams.text.normalize import matching_form
 
 ENTITY_TYPES = {"PER": "person", "ORG": "organization", "LOC": "location"}
 _ABD = "عبد"
+_LINEAGE = frozenset({"بن", "ابن", "بنت"})  # son / daughter of (matching forms)
 _DIACRITIC_RE = re.compile("[\u064b-\u065f\u0670]")
 # Per-name work memoised across articles (names recur; both are pure).
 _MEMO_LIMIT = 1 << 16
@@ -133,7 +138,17 @@ def _entity_key(span_forms: tuple[str, ...]) -> tuple[tuple[str, ...], str]:
             joined[-1] += token
         else:
             joined.append(token)
-    return tuple(joined), bare
+    return _without_lineage(tuple(joined)), bare
+
+
+def _without_lineage(key: tuple[str, ...]) -> tuple[str, ...]:
+    """``key`` without the father's (and forefathers') names between a given
+    name and a family name: ``X بن Y [بن Z…] F…`` → ``X F…``."""
+    if len(key) < 4 or key[1] not in _LINEAGE:
+        return key
+    last = max(i for i, token in enumerate(key) if token in _LINEAGE)
+    family = key[last + 2 :]
+    return (key[0], *family) if family else key
 
 
 _KEYS: Memo[tuple[str, ...], tuple[tuple[str, ...], str]] = Memo(_entity_key, _MEMO_LIMIT)
