@@ -30,6 +30,8 @@ def test_a_persons_name_is_what_follows_the_last_title() -> None:
     assert trimmed("الرئيس", "PER") is None
     assert trimmed("سعود ولي", "PER") == "PER:سعود"  # of آل سعود ولي العهد
     assert trimmed("عبد الملك الحوثي", "PER") == "PER:عبد الملك الحوثي"  # عبد + title: a name
+    assert trimmed("المخلوع صالح", "PER") == "PER:صالح"  # a short form, or nobody
+    assert trimmed("الرئيس المخلوع حسني مبارك", "PER") == "PER:حسني مبارك"
 
 
 def test_an_office_title_ends_an_organisation_but_an_honorific_does_not() -> None:
