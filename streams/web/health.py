@@ -1,7 +1,9 @@
 """The ``GET /health`` verdict from what the worker knows about itself.
 
-Healthy means: the broker answered a metadata request just now, every
-agent is running, and (only when ``NEWSSTREAMS_HEALTH_MAX_LAG`` is set) the
+Healthy means: the worker has finished starting (tables recovered, app
+tasks running: until then a lost broker makes Faust give up, not wait), the
+broker answered a metadata request just now, every agent is running, and
+(only when ``NEWSSTREAMS_HEALTH_MAX_LAG`` is set) the
 consumer lag is within it. Lag is off by default because a worker replaying
 a backlog is busy, not broken: a probe that restarts it then makes it worse.
 """
@@ -19,12 +21,14 @@ STATUS_UNAVAILABLE = 503
 @dataclass(frozen=True)
 class HealthInputs:
     """What was observed: the broker probe's error (None when it answered),
-    each agent's state, and the consumer lag per topic and partition."""
+    each agent's state, the consumer lag per topic and partition, and
+    whether the worker has finished starting."""
 
     broker_error: str | None
     agents: Mapping[str, str]
     lag_by_partition: Mapping[str, Mapping[int, int]]
     max_lag: int = 0
+    started: bool = True
 
 
 def consumer_lag(
@@ -49,6 +53,8 @@ def assess(inputs: HealthInputs) -> tuple[int, dict[str, Any]]:
     reasons = []
     if inputs.broker_error is not None:
         reasons.append(f"broker unreachable: {inputs.broker_error}")
+    if not inputs.started:
+        reasons.append("worker starting")
     if not inputs.agents:
         reasons.append("no agent registered")
     for name, state in sorted(inputs.agents.items()):

@@ -68,6 +68,19 @@ def trending_windows() -> list[tuple[Any, int]]:
     return list(trending.table.items())
 
 
+#: Set once the app has fully started: Faust runs app tasks only after every
+#: service has started and table recovery completed (``App.on_started``).
+started = asyncio.Event()
+
+
+@app.task
+async def mark_started() -> None:
+    """Mark the worker started, for ``/health``: agents report running while
+    tables are still being created and recovered, and a broker lost then
+    makes the worker exit instead of waiting for it."""
+    started.set()
+
+
 @app.task
 async def follow_registry() -> None:
     """Keep :data:`entities` current with ``entities.registry``, retrying

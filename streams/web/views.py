@@ -2,7 +2,7 @@
 
     GET  /                  the live page (static HTML + JS from streams/web/static)
     GET  /live              the JSON the page polls: trending, rates, latest articles
-    GET  /health            200, or 503 with the reasons (broker, agents, lag)
+    GET  /health            200, or 503 with the reasons (starting, broker, agents, lag)
     GET  /metrics           Prometheus text (streams.metrics)
     POST /articles          an article or an array of them → articles.raw (202/400/413)
     GET  /entities          registry records; ?type=person|organization|location, ?q=name
@@ -91,6 +91,7 @@ class Health(web.View):
                 },
                 lag_by_partition=_lag(),
                 max_lag=settings.health_max_lag,
+                started=state.started.is_set(),
             )
         )
         return self.json(body, status=status)

@@ -37,6 +37,12 @@ def test_every_reason_is_listed():
     ]
 
 
+def test_a_worker_still_starting_is_503():
+    status, body = assess(HealthInputs(None, RUNNING, {}, started=False))
+    assert status == 503
+    assert body["reasons"] == ["worker starting"]
+
+
 def test_lag_is_no_reason_without_a_limit():
     status, _ = assess(HealthInputs(None, RUNNING, {"t.raw": {0: 10**6}}))
     assert status == 200
