@@ -158,13 +158,19 @@ class MentionDetector:
     def tag_tokens(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
         """BIO labels (PER/LOC/ORG) of pre-tokenised sentences of one document.
 
-        Demonyms and mentions nested in a longer one are left out: BIO cannot
-        nest, and annotation guidelines tag the country, not its adjective.
+        Mentions nested in a longer one are left out (BIO cannot nest), and
+        so are demonyms used as adjectives: annotation guidelines tag the
+        country, not its adjective. A plural demonym names people, though
+        (الألمان, للصينيين, المصريون): AQMAR tags those ``PER``.
         """
         self.lexicon.trim()
         fields = [self._from_tokens(tokens) for tokens in sentences]
         labels = [[OUTSIDE] * len(tokens) for tokens in sentences]
-        spans = [s for s in self._detect(fields) if s.role == NAME]
+        spans = [
+            s if s.role == NAME else s._replace(label="PER")
+            for s in self._detect(fields)
+            if s.role == NAME or _plural_demonym(s.forms)
+        ]
         spans.sort(key=lambda s: (s.field, s.first, -s.last))
         taken = -1
         current = -1
@@ -557,6 +563,14 @@ def _chunks(
         kind, unit, first, last = label[2:], position_unit, position, position
     if kind:
         yield unit, first, last, kind
+
+
+def _plural_demonym(forms: Sequence[str]) -> bool:
+    """Whether a demonym's matching forms read as a plural, a people
+    (المصريون, الصينيين, and the one-word broken plurals الألمان, الأتراك)
+    rather than an adjective (الصينية, البرتغالي)."""
+    last = forms[-1]
+    return last.endswith(("ون", "ين")) or (len(forms) == 1 and last.endswith(("ان", "اك")))
 
 
 def _keep_crf(span: Span, kb_spans: Sequence[Span]) -> bool:

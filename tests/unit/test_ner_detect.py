@@ -62,3 +62,13 @@ def test_frequent_words_never_after_a_title_are_no_name_parts() -> None:
         assert _name_part_like(part), part
     for word in ("الحكم", "الكثير", "الرئيس"):
         assert not _name_part_like(word), word
+
+
+def test_plural_demonyms_are_people_and_adjectives_nothing_in_bio() -> None:
+    # AQMAR tags a people (الألمان, للصينيين, المصريون) PER, and a demonym
+    # used as an adjective (البرتغالية) not at all.
+    tokens = ["فاز", "الألمان", "كما", "كتبت", "الصحافة", "البرتغالية", "وقال", "المصريون", "."]
+    (labels,) = get_detector().tag_tokens([tokens])
+    assert labels[1] == "B-PER"
+    assert labels[5] == "O"
+    assert labels[7] == "B-PER"
