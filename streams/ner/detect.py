@@ -63,6 +63,9 @@ _SPREAD_SINGLE = frozenset({"PER"})
 # Name-likeness bucket (:data:`~streams.ner.namelike.SCORE_EDGES`) from which
 # a frequent word reads as a person's name: log-odds above 0.
 _PERSON_LIKE_BUCKET = 2
+# Words before a name that make it part of a competition's name (كأس
+# إسبانيا, أمم أوروبا), as matching forms.
+_COMPETITIONS = frozenset({"كاس", "امم"})
 _NAME_LINKS = frozenset(
     {"بن", "ابن", "بنت", "ابو", "ابي", "ام", "ال", "عبد", "دي", "دا", "فون", "van"}
 )
@@ -161,7 +164,9 @@ class MentionDetector:
         Mentions nested in a longer one are left out (BIO cannot nest), and
         so are demonyms used as adjectives: annotation guidelines tag the
         country, not its adjective. A plural demonym names people, though
-        (الألمان, للصينيين, المصريون): AQMAR tags those ``PER``.
+        (الألمان, للصينيين, المصريون): AQMAR tags those ``PER``. A name
+        just after كأس (cup) or أمم (nations) is part of a competition's
+        name (كأس إسبانيا, أمم أوروبا), which AQMAR leaves untagged.
         """
         self.lexicon.trim()
         fields = [self._from_tokens(tokens) for tokens in sentences]
@@ -169,7 +174,8 @@ class MentionDetector:
         spans = [
             s if s.role == NAME else s._replace(label="PER")
             for s in self._detect(fields)
-            if s.role == NAME or _plural_demonym(s.forms)
+            if (s.role == NAME or _plural_demonym(s.forms))
+            and not self._in_competition(fields[s.field], s.first)
         ]
         spans.sort(key=lambda s: (s.field, s.first, -s.last))
         taken = -1
@@ -185,6 +191,13 @@ class MentionDetector:
                 row[i] = f"I-{span.label}"
             taken = span.last
         return labels
+
+    def _in_competition(self, f: _Field, first: int) -> bool:
+        """Whether the word before token ``first`` names a competition (كأس, أمم)."""
+        head = first - 1
+        if head < 0 or not f.words[head]:
+            return False
+        return not _COMPETITIONS.isdisjoint(bare_candidates(self.lexicon.forms[f.id_list[head]]))
 
     def _detect(self, fields: list[_Field]) -> list[Span]:
         kb = [self._kb_spans(i, f) for i, f in enumerate(fields)]

@@ -72,3 +72,11 @@ def test_plural_demonyms_are_people_and_adjectives_nothing_in_bio() -> None:
     assert labels[1] == "B-PER"
     assert labels[5] == "O"
     assert labels[7] == "B-PER"
+
+
+def test_a_place_naming_a_competition_is_untagged_in_bio() -> None:
+    # كأس إسبانيا is a competition (AQMAR leaves it untagged); إسبانيا alone is a place.
+    tokens = ["لعب", "في", "كأس", "إسبانيا", "ثم", "عاد", "إلى", "إسبانيا", "."]
+    (labels,) = get_detector().tag_tokens([tokens])
+    assert labels[3] == "O"
+    assert labels[7] == "B-LOC"
