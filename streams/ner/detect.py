@@ -166,7 +166,8 @@ class MentionDetector:
         country, not its adjective. A plural demonym names people, though
         (الألمان, للصينيين, المصريون): AQMAR tags those ``PER``. A name
         just after كأس (cup) or أمم (nations) is part of a competition's
-        name (كأس إسبانيا, أمم أوروبا), which AQMAR leaves untagged.
+        name (كأس إسبانيا, أمم أوروبا), which AQMAR leaves untagged, unless it
+        is the person the cup is named after (كأس جول ريميه).
         """
         self.lexicon.trim()
         fields = [self._from_tokens(tokens) for tokens in sentences]
@@ -175,7 +176,7 @@ class MentionDetector:
             s if s.role == NAME else s._replace(label="PER")
             for s in self._detect(fields)
             if (s.role == NAME or _plural_demonym(s.forms))
-            and not self._in_competition(fields[s.field], s.first)
+            and not (s.label != "PER" and self._in_competition(fields[s.field], s.first))
         ]
         spans.sort(key=lambda s: (s.field, s.first, -s.last))
         taken = -1
