@@ -63,6 +63,9 @@ _SPREAD_SINGLE = frozenset({"PER"})
 # Name-likeness bucket (:data:`~streams.ner.namelike.SCORE_EDGES`) from which
 # a frequent word reads as a person's name: log-odds above 0.
 _PERSON_LIKE_BUCKET = 2
+# News count from which a word never seen after a person's title does not
+# spread as a one-word name (see :func:`_reads_as_name`).
+_KNOWN_WORD_COUNT = 50
 # Words before a name that make it part of a competition's name (كأس
 # إسبانيا, أمم أوروبا), as matching forms.
 _COMPETITIONS = frozenset({"كاس", "امم"})
@@ -332,7 +335,9 @@ class MentionDetector:
         person's full name spread as that person's short forms (الرازي, راؤول, and
         a surname as frequent as الغامدي: within the document that wrote the
         full name, it is that person), unless the news has them often and
-        never after a title (see :func:`_name_part_like`).
+        never after a title (see :func:`_name_part_like`); and no word the
+        news knows (:data:`_KNOWN_WORD_COUNT`) spreads alone unless it reads as
+        a name (see :func:`_reads_as_name`).
         """
         votes: dict[tuple[str, ...], Counter[str]] = {}
         for span in found:
@@ -341,12 +346,17 @@ class MentionDetector:
         votes = {
             name: counter
             for name, counter in votes.items()
-            if len(name) > 1 or (majority(counter) in _SPREAD_SINGLE and _name_like(name[0]))
+            if len(name) > 1
+            or (
+                majority(counter) in _SPREAD_SINGLE
+                and _name_like(name[0])
+                and _reads_as_name(name[0])
+            )
         }
         for name, counter in list(votes.items()):
             if len(name) > 1 and majority(counter) == "PER":
                 for part in {name[0], name[-1]}:
-                    if part not in _NAME_LINKS and _name_part_like(part):
+                    if part not in _NAME_LINKS and _name_part_like(part) and _reads_as_name(part):
                         votes.setdefault((part,), Counter())["PER"] += 1
         if not votes:
             return []
@@ -545,6 +555,19 @@ def _name_part_like(form: str) -> bool:
         return True
     # Foreign surnames the news has often and only after a given name
     # (كارتر, كيري): their letters still say name, where الكثير's do not.
+    scores = name_scores(form)
+    return bool(scores) and scores[0] >= _PERSON_LIKE_BUCKET
+
+
+def _reads_as_name(form: str) -> bool:
+    """Whether a one-word person's name may spread through its document:
+    the news has it seldom (under :data:`_KNOWN_WORD_COUNT`), or after a
+    person's title, or its letters read as a person's name. A word the news
+    has often enough to know, never after a title, is a common word the CRF
+    misread once (استطاع, خلافة), and spreading it multiplies the error."""
+    info = word_infos().get(form)
+    if info is None or info.count < _KNOWN_WORD_COUNT or info.after_trigger[0] > 0:
+        return True
     scores = name_scores(form)
     return bool(scores) and scores[0] >= _PERSON_LIKE_BUCKET
 
