@@ -13,7 +13,9 @@ the fields of one document (title and body, or a CoNLL file's sentences):
    الروسية holds a demonym, جامعة الملك سعود a person), and both are kept;
    an organisation noun before a KB place makes an organisation of both
    (منتخب البرتغال, جامعة القاهرة) where the CRF did not tag the noun;
-4. names the CRF found once are found everywhere else in the document too
+4. a rare word right after مدينة or بلدة is a place (مدينة الري) if nothing
+   else tagged it;
+5. names the CRF found once are found everywhere else in the document too
    ("one sense per discourse"): a name is rarely a common word in one
    sentence and a name in the next, and the CRF misses repeats it has less
    context for.
@@ -49,8 +51,8 @@ from streams.ner.triggers import triggers_of
 #: The committed model (see :mod:`streams.ner.train`).
 MODEL_PATH = Path(__file__).resolve().parent / "model.crfsuite"
 LABELS = {"person": "PER", "organization": "ORG", "location": "LOC"}
-#: Where a mention came from.
-KB, CRF, DOC = "kb", "crf", "doc"
+#: Where a mention came from (:data:`CITY`: the word after a city noun).
+KB, CRF, DOC, CITY = "kb", "crf", "doc", "city"
 # Token types the lexicon keeps (see :class:`~streams.ner.lexicon.Lexicon`).
 _LEXICON_MAX = 1 << 18
 # Lengths of word-form tails kept per type for :meth:`MentionDetector._propagate`.
@@ -66,6 +68,10 @@ _PERSON_LIKE_BUCKET = 2
 # News count from which a word never seen after a person's title does not
 # spread as a one-word name (see :func:`_reads_as_name`).
 _KNOWN_WORD_COUNT = 50
+# Nouns before a place's name (مدينة الري), as matching forms; with the
+# article they are no construct (المدينة القديمة).
+_CITY_NOUNS = frozenset({"مدينه", "بلده"})
+_CITY_DEFINITE = frozenset({"المدينه", "البلده"})
 # Words before a name that make it part of a competition's name (كأس
 # إسبانيا, أمم أوروبا), as matching forms.
 _COMPETITIONS = frozenset({"كاس", "امم"})
@@ -83,7 +89,7 @@ class Span(NamedTuple):
     label: str
     """``PER``, ``ORG`` or ``LOC``."""
     source: str
-    """:data:`KB`, :data:`CRF` or :data:`DOC` (propagated within the document)."""
+    """:data:`KB`, :data:`CRF`, :data:`CITY` or :data:`DOC` (propagated within the document)."""
     entity: KbEntity | None
     """The KB entity, for gazetteer matches."""
     role: str
@@ -146,6 +152,7 @@ class MentionDetector:
         # emission rows.
         self._entries: list[Entry] = []
         self._starts_name = np.zeros(0, dtype=bool)
+        self._city_heads = np.zeros(0, dtype=bool)
         self._tails = np.zeros((0, len(_TAILS)), dtype=np.int64)
         self._tail_ids: dict[str, int] = {}
         self._emissions = np.zeros((0, len(WINDOW), len(model.labels) if model else 0))
@@ -211,9 +218,52 @@ class MentionDetector:
             kept.extend(field_kb)
             field_crf.extend(self._named_after_places(f, field_kb, field_crf))
             kept.extend(s for s in field_crf if _keep_crf(s, field_kb))
+        for index, f in enumerate(fields):
+            kept = self._after_city_nouns(index, f, kept)
         kept.extend(self._propagate(fields, kept))
         kept.sort(key=lambda s: (s.field, s.start, -s.end))
         return kept
+
+    def _after_city_nouns(self, index: int, f: _Field, found: list[Span]) -> list[Span]:
+        """``found`` with the one-word places named by a city noun before
+        them (مدينة الري, بلدة القطائع) in field ``index``: a word rare in the
+        news and no trigger, right after مدينة or بلدة without the article,
+        that nothing else tagged, or that the CRF tagged a place alone. Both
+        come from :data:`CITY`, and spread through the document."""
+        heads = self._city_heads[f.word_ids].nonzero()[0].tolist()
+        if not heads:
+            return found
+        at = {s.first: n for n, s in enumerate(found) if s.field == index}
+        covered = {i for s in found if s.field == index for i in range(s.first, s.last + 1)}
+        forms, words = self.lexicon.forms, f.word_index
+        out = list(found)
+        for j in heads:
+            if j + 1 >= len(words) or words[j + 1] != words[j] + 1:
+                continue  # punctuation between
+            token = words[j + 1]
+            if token in covered:
+                span = found[at[token]] if token in at else None
+                if span and span.source == CRF and span.label == "LOC" and span.last == token:
+                    out[at[token]] = span._replace(source=CITY)
+                continue
+            form = forms[f.id_list[token]]
+            if len(form) < 3 or not _name_like(form):
+                continue
+            out.append(
+                Span(
+                    index,
+                    f.starts[token],
+                    f.ends[token],
+                    "LOC",
+                    CITY,
+                    None,
+                    NAME,
+                    (form,),
+                    token,
+                    token,
+                )
+            )
+        return out
 
     def _named_after_places(
         self, f: _Field, kb_spans: Sequence[Span], crf_spans: Sequence[Span]
@@ -340,13 +390,16 @@ class MentionDetector:
         a name (see :func:`_reads_as_name`).
         """
         votes: dict[tuple[str, ...], Counter[str]] = {}
+        # One-word places spread only when a city noun named them.
+        from_city = {span.forms for span in found if span.source == CITY}
         for span in found:
-            if span.source == CRF:
+            if span.source in (CRF, CITY):
                 votes.setdefault(span.forms, Counter())[span.label] += 1
         votes = {
             name: counter
             for name, counter in votes.items()
             if len(name) > 1
+            or name in from_city
             or (
                 majority(counter) in _SPREAD_SINGLE
                 and _name_like(name[0])
@@ -479,11 +532,13 @@ class MentionDetector:
         if end > len(self._starts_name):
             capacity = max(end, 2 * len(self._starts_name), 1024)
             self._starts_name = grown(self._starts_name, capacity)
+            self._city_heads = grown(self._city_heads, capacity)
             self._tails = grown(self._tails, capacity)
             self._emissions = grown(self._emissions, capacity)
         entries = self.gazetteer.entries(surfaces, type_forms)
         self._entries[first:] = entries
         self._starts_name[first:end] = [entry.starts_names for entry in entries]
+        self._city_heads[first:end] = [_is_city_noun(form) for form in type_forms]
         if not first:  # the lexicon starts afresh
             self._tail_ids.clear()
         tail_ids = self._tail_ids
@@ -557,6 +612,12 @@ def _name_part_like(form: str) -> bool:
     # (كارتر, كيري): their letters still say name, where الكثير's do not.
     scores = name_scores(form)
     return bool(scores) and scores[0] >= _PERSON_LIKE_BUCKET
+
+
+def _is_city_noun(form: str) -> bool:
+    """Whether a word is مدينة or بلدة, maybe with proclitics, without the article."""
+    candidates = bare_candidates(form)
+    return not _CITY_NOUNS.isdisjoint(candidates) and _CITY_DEFINITE.isdisjoint(candidates)
 
 
 def _reads_as_name(form: str) -> bool:

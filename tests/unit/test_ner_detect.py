@@ -95,3 +95,15 @@ def test_words_the_news_knows_as_common_do_not_spread_alone() -> None:
     assert not _reads_as_name("واستطاع")
     for name in ("الرازي", "مندليف", "عمر", "خالد", "الغامدي", "كارتر"):
         assert _reads_as_name(name), name
+
+
+def test_a_rare_word_after_a_city_noun_is_a_place_through_the_document() -> None:
+    sentences = [
+        ["ولد", "الرازي", "في", "مدينة", "الري", "."],
+        ["وعاد", "إلى", "الري", "بعد", "سنوات", "."],
+        ["زار", "المدينة", "القديمة", "."],
+    ]
+    labels = get_detector().tag_tokens(sentences)
+    assert labels[0][4] == "B-LOC"
+    assert labels[1][2] == "B-LOC"
+    assert labels[2] == ["O"] * 4
