@@ -220,7 +220,7 @@ class MentionDetector:
             kept.extend(s for s in field_crf if _keep_crf(s, field_kb))
         for index, f in enumerate(fields):
             kept = self._after_city_nouns(index, f, kept)
-        kept.extend(self._propagate(fields, kept))
+        kept = self._propagate(fields, kept)
         kept.sort(key=lambda s: (s.field, s.start, -s.end))
         return kept
 
@@ -377,7 +377,9 @@ class MentionDetector:
         return out
 
     def _propagate(self, fields: list[_Field], found: list[Span]) -> list[Span]:
-        """Other occurrences of names the CRF found, labelled by majority.
+        """``found`` and the other occurrences of names the CRF found,
+        labelled by majority; a longer name the CRF found elsewhere replaces
+        shorter ones within it.
 
         Only names that are unlikely to be a common word spread: several
         words, or one person's name rare in the news corpus; one wrong tag
@@ -412,7 +414,7 @@ class MentionDetector:
                     if part not in _NAME_LINKS and _name_part_like(part) and _reads_as_name(part):
                         votes.setdefault((part,), Counter())["PER"] += 1
         if not votes:
-            return []
+            return found
         by_key: dict[str, list[tuple[str, ...]]] = {}
         for name in votes:
             for key in bare_candidates(name[0]):
@@ -424,8 +426,12 @@ class MentionDetector:
         for names in by_key.values():
             names.sort(key=len, reverse=True)
         covered = [set[int]() for _ in fields]
-        for span in found:
+        spans_of: list[dict[int, int]] = [{} for _ in fields]  # token → index in found
+        for n, span in enumerate(found):
             covered[span.field].update(range(span.first, span.last + 1))
+            for i in range(span.first, span.last + 1):
+                spans_of[span.field][i] = n
+        replaced: set[int] = set()
         # A word can match a key only if it ends like one (see
         # :func:`_tail_length`): a cheap filter, by tail ids, before the
         # candidate look-ups.
@@ -443,14 +449,28 @@ class MentionDetector:
             taken = covered[index]
             end = -1  # words before this one are inside a propagated match
             for j in positions:
-                if j < end or words[j] in taken:
+                if j < end:
                     continue
                 match = _name_at(forms, word_ids, j, by_key)
                 if match is None:
                     continue
                 first, last = words[j], words[j + len(match) - 1]
-                if any(i in taken for i in range(first, last + 1)):
-                    continue
+                inside = {spans_of[index][i] for i in range(first, last + 1) if i in taken}
+                if inside:
+                    # A longer name the document has elsewhere wins over the
+                    # shorter ones the CRF or this found inside it (ألبرت
+                    # أينشتاين over أينشتاين), if they are all within it,
+                    # none from the KB, and of its type.
+                    label = majority(votes[match])
+                    if len(match) < 2 or any(
+                        found[n].source == KB
+                        or found[n].label != label
+                        or found[n].first < first
+                        or found[n].last > last
+                        for n in inside
+                    ):
+                        continue
+                    replaced.update(inside)
                 out.append(
                     Span(
                         index,
@@ -466,7 +486,9 @@ class MentionDetector:
                     )
                 )
                 end = j + len(match)
-        return out
+        if replaced:
+            found = [span for n, span in enumerate(found) if n not in replaced]
+        return found + out
 
     def _after_titles(self, f: _Field, first: int, last: int) -> int:
         """The first token of a person's span from ``first`` to ``last``

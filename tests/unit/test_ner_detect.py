@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 
 from streams.ner.clitics import bare_candidates
 from streams.ner.detect import (
+    CRF,
+    Span,
     _chunks,
     _name_part_like,
     _reads_as_name,
@@ -19,6 +21,7 @@ from streams.ner.detect import (
     majority,
 )
 from streams.ner.evaluate import chunks
+from streams.ner.gazetteer import NAME
 
 LABELS = ["O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-ORG", "I-ORG"]
 PROPERTY = settings(max_examples=300, deadline=None)
@@ -107,3 +110,19 @@ def test_a_rare_word_after_a_city_noun_is_a_place_through_the_document() -> None
     assert labels[0][4] == "B-LOC"
     assert labels[1][2] == "B-LOC"
     assert labels[2] == ["O"] * 4
+
+
+def test_a_longer_name_found_elsewhere_replaces_the_shorter_ones_within_it() -> None:
+    detector = get_detector()
+    sentences = [["زار", "ألبرت", "أينشتاين", "برلين"], ["قال", "ألبرت", "أينشتاين", "إن"]]
+    fields = [detector._from_tokens(tokens) for tokens in sentences]
+
+    def crf(field: int, first: int, last: int) -> Span:
+        f = fields[field]
+        forms = detector._span_forms(f, first, last)
+        return Span(
+            field, f.starts[first], f.ends[last], "PER", CRF, None, NAME, forms, first, last
+        )
+
+    spans = detector._propagate(fields, [crf(0, 1, 2), crf(1, 2, 2)])
+    assert sorted((s.field, s.first, s.last) for s in spans) == [(0, 1, 2), (1, 1, 2)]
