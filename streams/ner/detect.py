@@ -68,6 +68,10 @@ _PERSON_LIKE_BUCKET = 2
 # News count from which a word never seen after a person's title does not
 # spread as a one-word name (see :func:`_reads_as_name`).
 _KNOWN_WORD_COUNT = 50
+# Words that begin a part of an Arabic name (أبو بكر, عبد العزيز) and the
+# words between a given name and the father's (see :meth:`MentionDetector._before_link`).
+_PART_HEADS = frozenset({"ابو", "ابي", "ابا", "ام", "عبد"})
+_SON_OF = frozenset({"بن", "بنت"})
 # Nouns before a place's name (مدينة الري), as matching forms; with the
 # article they are no construct (المدينة القديمة).
 _CITY_NOUNS = frozenset({"مدينه", "بلده"})
@@ -358,6 +362,8 @@ class MentionDetector:
             if kind == "PER":
                 first = self._after_titles(f, first, last)
                 last = self._past_link(f, last)
+                if first <= last:
+                    first = self._before_link(f, first)
             if first > last:
                 continue
             out[index].append(
@@ -500,6 +506,20 @@ class MentionDetector:
         forms = self.lexicon.forms
         trimmed = trim(tuple(forms[f.id_list[i]] for i in index), "PER")
         return last + 1 if trimmed is None else index[trimmed[0]]
+
+    def _before_link(self, f: _Field, first: int) -> int:
+        """The first token of a person's span starting at ``first``, back
+        over the words that begin a name's part before it (أبي بكر, عبد
+        العزيز), and over a بن and the given name before it (أبي طالب → علي
+        بن أبي طالب): no name starts with بن or after one, and أبي بكر is no بكر."""
+        forms, words, ids = self.lexicon.forms, f.words, f.id_list
+        while first > 0 and words[first - 1]:
+            before = forms[ids[first - 1]]
+            if before in _PART_HEADS or before in _SON_OF or forms[ids[first]] in _SON_OF:
+                first -= 1
+            else:
+                break
+        return first
 
     def _past_link(self, f: _Field, last: int) -> int:
         """The last token of a person's span ending at ``last``, one word

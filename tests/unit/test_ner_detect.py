@@ -126,3 +126,11 @@ def test_a_longer_name_found_elsewhere_replaces_the_shorter_ones_within_it() -> 
 
     spans = detector._propagate(fields, [crf(0, 1, 2), crf(1, 2, 2)])
     assert sorted((s.field, s.first, s.last) for s in spans) == [(0, 1, 2), (1, 1, 2)]
+
+
+def test_a_persons_span_reaches_back_over_the_start_of_a_name_part() -> None:
+    detector = get_detector()
+    f = detector._from_tokens(["قال", "علي", "بن", "أبي", "طالب", "إن"])
+    assert detector._before_link(f, 3) == 1  # أبي طالب → علي بن أبي طالب
+    assert detector._before_link(f, 4) == 1  # طالب → علي بن أبي طالب
+    assert detector._before_link(f, 1) == 1
