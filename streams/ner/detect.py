@@ -222,8 +222,9 @@ class MentionDetector:
             kept.extend(field_kb)
             field_crf.extend(self._named_after_places(f, field_kb, field_crf))
             kept.extend(s for s in field_crf if _keep_crf(s, field_kb))
-        for index, f in enumerate(fields):
-            kept = self._after_city_nouns(index, f, kept)
+        if fields and self._city_heads[np.concatenate([f.word_ids for f in fields])].any():
+            for index, f in enumerate(fields):
+                kept = self._after_city_nouns(index, f, kept)
         kept = self._propagate(fields, kept)
         kept.sort(key=lambda s: (s.field, s.start, -s.end))
         return kept
@@ -431,12 +432,13 @@ class MentionDetector:
                 by_key.setdefault(key, []).append(name)
         for names in by_key.values():
             names.sort(key=len, reverse=True)
+        longer = {key: [n for n in names if len(n) > 1] for key, names in by_key.items()}
+        longer = {key: names for key, names in longer.items() if names}
         covered = [set[int]() for _ in fields]
-        spans_of: list[dict[int, int]] = [{} for _ in fields]  # token → index in found
+        spans_of: list[list[int]] = [[] for _ in fields]  # indices in found, by field
         for n, span in enumerate(found):
             covered[span.field].update(range(span.first, span.last + 1))
-            for i in range(span.first, span.last + 1):
-                spans_of[span.field][i] = n
+            spans_of[span.field].append(n)
         replaced: set[int] = set()
         # A word can match a key only if it ends like one (see
         # :func:`_tail_length`): a cheap filter, by tail ids, before the
@@ -457,12 +459,20 @@ class MentionDetector:
             for j in positions:
                 if j < end:
                     continue
-                match = _name_at(forms, word_ids, j, by_key)
+                # A word already in a span can only begin a longer name.
+                keys = by_key if words[j] not in taken else longer
+                if not keys:
+                    continue
+                match = _name_at(forms, word_ids, j, keys)
                 if match is None:
                     continue
                 first, last = words[j], words[j + len(match) - 1]
-                inside = {spans_of[index][i] for i in range(first, last + 1) if i in taken}
-                if inside:
+                if any(i in taken for i in range(first, last + 1)):
+                    inside = [
+                        n
+                        for n in spans_of[index]
+                        if found[n].first <= last and found[n].last >= first
+                    ]
                     # A longer name the document has elsewhere wins over the
                     # shorter ones the CRF or this found inside it (ألبرت
                     # أينشتاين over أينشتاين), if they are all within it,
