@@ -13,7 +13,9 @@ the fields of one document (title and body, or a CoNLL file's sentences):
    الروسية holds a demonym, جامعة الملك سعود a person), and both are kept;
    an organisation noun before a KB place makes an organisation of both
    (منتخب البرتغال, جامعة القاهرة) where the CRF did not tag the noun;
-4. names the CRF found once are found everywhere else in the document too
+4. a rare word right after مدينة or بلدة is a place (مدينة الري) if nothing
+   else tagged it;
+5. names the CRF found once are found everywhere else in the document too
    ("one sense per discourse"): a name is rarely a common word in one
    sentence and a name in the next, and the CRF misses repeats it has less
    context for.
@@ -49,8 +51,8 @@ from streams.ner.triggers import triggers_of
 #: The committed model (see :mod:`streams.ner.train`).
 MODEL_PATH = Path(__file__).resolve().parent / "model.crfsuite"
 LABELS = {"person": "PER", "organization": "ORG", "location": "LOC"}
-#: Where a mention came from.
-KB, CRF, DOC = "kb", "crf", "doc"
+#: Where a mention came from (:data:`CITY`: the word after a city noun).
+KB, CRF, DOC, CITY = "kb", "crf", "doc", "city"
 # Token types the lexicon keeps (see :class:`~streams.ner.lexicon.Lexicon`).
 _LEXICON_MAX = 1 << 18
 # Lengths of word-form tails kept per type for :meth:`MentionDetector._propagate`.
@@ -63,6 +65,20 @@ _SPREAD_SINGLE = frozenset({"PER"})
 # Name-likeness bucket (:data:`~streams.ner.namelike.SCORE_EDGES`) from which
 # a frequent word reads as a person's name: log-odds above 0.
 _PERSON_LIKE_BUCKET = 2
+# News count from which a word never seen after a person's title does not
+# spread as a one-word name (see :func:`_reads_as_name`).
+_KNOWN_WORD_COUNT = 50
+# Words that begin a part of an Arabic name (أبو بكر, عبد العزيز) and the
+# words between a given name and the father's (see :meth:`MentionDetector._before_link`).
+_PART_HEADS = frozenset({"ابو", "ابي", "ابا", "ام", "عبد"})
+_SON_OF = frozenset({"بن", "بنت"})
+# Nouns before a place's name (مدينة الري), as matching forms; with the
+# article they are no construct (المدينة القديمة).
+_CITY_NOUNS = frozenset({"مدينه", "بلده"})
+_CITY_DEFINITE = frozenset({"المدينه", "البلده"})
+# Words before a name that make it part of a competition's name (كأس
+# إسبانيا, أمم أوروبا), as matching forms.
+_COMPETITIONS = frozenset({"كاس", "امم"})
 _NAME_LINKS = frozenset(
     {"بن", "ابن", "بنت", "ابو", "ابي", "ام", "ال", "عبد", "دي", "دا", "فون", "van"}
 )
@@ -77,7 +93,7 @@ class Span(NamedTuple):
     label: str
     """``PER``, ``ORG`` or ``LOC``."""
     source: str
-    """:data:`KB`, :data:`CRF` or :data:`DOC` (propagated within the document)."""
+    """:data:`KB`, :data:`CRF`, :data:`CITY` or :data:`DOC` (propagated within the document)."""
     entity: KbEntity | None
     """The KB entity, for gazetteer matches."""
     role: str
@@ -140,6 +156,7 @@ class MentionDetector:
         # emission rows.
         self._entries: list[Entry] = []
         self._starts_name = np.zeros(0, dtype=bool)
+        self._city_heads = np.zeros(0, dtype=bool)
         self._tails = np.zeros((0, len(_TAILS)), dtype=np.int64)
         self._tail_ids: dict[str, int] = {}
         self._emissions = np.zeros((0, len(WINDOW), len(model.labels) if model else 0))
@@ -160,13 +177,23 @@ class MentionDetector:
     def tag_tokens(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
         """BIO labels (PER/LOC/ORG) of pre-tokenised sentences of one document.
 
-        Demonyms and mentions nested in a longer one are left out: BIO cannot
-        nest, and annotation guidelines tag the country, not its adjective.
+        Mentions nested in a longer one are left out (BIO cannot nest), and
+        so are demonyms used as adjectives: annotation guidelines tag the
+        country, not its adjective. A plural demonym names people, though
+        (الألمان, للصينيين, المصريون): AQMAR tags those ``PER``. A name
+        just after كأس (cup) or أمم (nations) is part of a competition's
+        name (كأس إسبانيا, أمم أوروبا), which AQMAR leaves untagged, unless it
+        is the person the cup is named after (كأس جول ريميه).
         """
         self.lexicon.trim()
         fields = [self._from_tokens(tokens) for tokens in sentences]
         labels = [[OUTSIDE] * len(tokens) for tokens in sentences]
-        spans = [s for s in self._detect(fields) if s.role == NAME]
+        spans = [
+            s if s.role == NAME else s._replace(label="PER")
+            for s in self._detect(fields)
+            if (s.role == NAME or _plural_demonym(s.forms))
+            and not (s.label != "PER" and self._in_competition(fields[s.field], s.first))
+        ]
         spans.sort(key=lambda s: (s.field, s.first, -s.last))
         taken = -1
         current = -1
@@ -182,6 +209,13 @@ class MentionDetector:
             taken = span.last
         return labels
 
+    def _in_competition(self, f: _Field, first: int) -> bool:
+        """Whether the word before token ``first`` names a competition (كأس, أمم)."""
+        head = first - 1
+        if head < 0 or not f.words[head]:
+            return False
+        return not _COMPETITIONS.isdisjoint(bare_candidates(self.lexicon.forms[f.id_list[head]]))
+
     def _detect(self, fields: list[_Field]) -> list[Span]:
         kb = [self._kb_spans(i, f) for i, f in enumerate(fields)]
         crf = self._crf_spans(fields)
@@ -190,9 +224,53 @@ class MentionDetector:
             kept.extend(field_kb)
             field_crf.extend(self._named_after_places(f, field_kb, field_crf))
             kept.extend(s for s in field_crf if _keep_crf(s, field_kb))
-        kept.extend(self._propagate(fields, kept))
+        if fields and self._city_heads[np.concatenate([f.word_ids for f in fields])].any():
+            for index, f in enumerate(fields):
+                kept = self._after_city_nouns(index, f, kept)
+        kept = self._propagate(fields, kept)
         kept.sort(key=lambda s: (s.field, s.start, -s.end))
         return kept
+
+    def _after_city_nouns(self, index: int, f: _Field, found: list[Span]) -> list[Span]:
+        """``found`` with the one-word places named by a city noun before
+        them (مدينة الري, بلدة القطائع) in field ``index``: a word rare in the
+        news and no trigger, right after مدينة or بلدة without the article,
+        that nothing else tagged, or that the CRF tagged a place alone. Both
+        come from :data:`CITY`, and spread through the document."""
+        heads = self._city_heads[f.word_ids].nonzero()[0].tolist()
+        if not heads:
+            return found
+        at = {s.first: n for n, s in enumerate(found) if s.field == index}
+        covered = {i for s in found if s.field == index for i in range(s.first, s.last + 1)}
+        forms, words = self.lexicon.forms, f.word_index
+        out = list(found)
+        for j in heads:
+            if j + 1 >= len(words) or words[j + 1] != words[j] + 1:
+                continue  # punctuation between
+            token = words[j + 1]
+            if token in covered:
+                span = found[at[token]] if token in at else None
+                if span and span.source == CRF and span.label == "LOC" and span.last == token:
+                    out[at[token]] = span._replace(source=CITY)
+                continue
+            form = forms[f.id_list[token]]
+            if len(form) < 3 or not _name_like(form):
+                continue
+            out.append(
+                Span(
+                    index,
+                    f.starts[token],
+                    f.ends[token],
+                    "LOC",
+                    CITY,
+                    None,
+                    NAME,
+                    (form,),
+                    token,
+                    token,
+                )
+            )
+        return out
 
     def _named_after_places(
         self, f: _Field, kb_spans: Sequence[Span], crf_spans: Sequence[Span]
@@ -287,6 +365,8 @@ class MentionDetector:
             if kind == "PER":
                 first = self._after_titles(f, first, last)
                 last = self._past_link(f, last)
+                if first <= last:
+                    first = self._before_link(f, first)
             if first > last:
                 continue
             out[index].append(
@@ -306,7 +386,9 @@ class MentionDetector:
         return out
 
     def _propagate(self, fields: list[_Field], found: list[Span]) -> list[Span]:
-        """Other occurrences of names the CRF found, labelled by majority.
+        """``found`` and the other occurrences of names the CRF found,
+        labelled by majority; a longer name the CRF found elsewhere replaces
+        shorter ones within it.
 
         Only names that are unlikely to be a common word spread: several
         words, or one person's name rare in the news corpus; one wrong tag
@@ -314,24 +396,34 @@ class MentionDetector:
         person's full name spread as that person's short forms (الرازي, راؤول, and
         a surname as frequent as الغامدي: within the document that wrote the
         full name, it is that person), unless the news has them often and
-        never after a title (see :func:`_name_part_like`).
+        never after a title (see :func:`_name_part_like`); and no word the
+        news knows (:data:`_KNOWN_WORD_COUNT`) spreads alone unless it reads as
+        a name (see :func:`_reads_as_name`).
         """
         votes: dict[tuple[str, ...], Counter[str]] = {}
+        # One-word places spread only when a city noun named them.
+        from_city = {span.forms for span in found if span.source == CITY}
         for span in found:
-            if span.source == CRF:
+            if span.source in (CRF, CITY):
                 votes.setdefault(span.forms, Counter())[span.label] += 1
         votes = {
             name: counter
             for name, counter in votes.items()
-            if len(name) > 1 or (majority(counter) in _SPREAD_SINGLE and _name_like(name[0]))
+            if len(name) > 1
+            or name in from_city
+            or (
+                majority(counter) in _SPREAD_SINGLE
+                and _name_like(name[0])
+                and _reads_as_name(name[0])
+            )
         }
         for name, counter in list(votes.items()):
             if len(name) > 1 and majority(counter) == "PER":
                 for part in {name[0], name[-1]}:
-                    if part not in _NAME_LINKS and _name_part_like(part):
+                    if part not in _NAME_LINKS and _name_part_like(part) and _reads_as_name(part):
                         votes.setdefault((part,), Counter())["PER"] += 1
         if not votes:
-            return []
+            return found
         by_key: dict[str, list[tuple[str, ...]]] = {}
         for name in votes:
             for key in bare_candidates(name[0]):
@@ -342,9 +434,14 @@ class MentionDetector:
                 by_key.setdefault(key, []).append(name)
         for names in by_key.values():
             names.sort(key=len, reverse=True)
+        longer = {key: [n for n in names if len(n) > 1] for key, names in by_key.items()}
+        longer = {key: names for key, names in longer.items() if names}
         covered = [set[int]() for _ in fields]
-        for span in found:
+        spans_of: list[list[int]] = [[] for _ in fields]  # indices in found, by field
+        for n, span in enumerate(found):
             covered[span.field].update(range(span.first, span.last + 1))
+            spans_of[span.field].append(n)
+        replaced: set[int] = set()
         # A word can match a key only if it ends like one (see
         # :func:`_tail_length`): a cheap filter, by tail ids, before the
         # candidate look-ups.
@@ -362,14 +459,36 @@ class MentionDetector:
             taken = covered[index]
             end = -1  # words before this one are inside a propagated match
             for j in positions:
-                if j < end or words[j] in taken:
+                if j < end:
                     continue
-                match = _name_at(forms, word_ids, j, by_key)
+                # A word already in a span can only begin a longer name.
+                keys = by_key if words[j] not in taken else longer
+                if not keys:
+                    continue
+                match = _name_at(forms, word_ids, j, keys)
                 if match is None:
                     continue
                 first, last = words[j], words[j + len(match) - 1]
                 if any(i in taken for i in range(first, last + 1)):
-                    continue
+                    inside = [
+                        n
+                        for n in spans_of[index]
+                        if found[n].first <= last and found[n].last >= first
+                    ]
+                    # A longer name the document has elsewhere wins over the
+                    # shorter ones the CRF or this found inside it (ألبرت
+                    # أينشتاين over أينشتاين), if they are all within it,
+                    # none from the KB, and of its type.
+                    label = majority(votes[match])
+                    if len(match) < 2 or any(
+                        found[n].source == KB
+                        or found[n].label != label
+                        or found[n].first < first
+                        or found[n].last > last
+                        for n in inside
+                    ):
+                        continue
+                    replaced.update(inside)
                 out.append(
                     Span(
                         index,
@@ -385,7 +504,9 @@ class MentionDetector:
                     )
                 )
                 end = j + len(match)
-        return out
+        if replaced:
+            found = [span for n, span in enumerate(found) if n not in replaced]
+        return found + out
 
     def _after_titles(self, f: _Field, first: int, last: int) -> int:
         """The first token of a person's span from ``first`` to ``last``
@@ -397,6 +518,20 @@ class MentionDetector:
         forms = self.lexicon.forms
         trimmed = trim(tuple(forms[f.id_list[i]] for i in index), "PER")
         return last + 1 if trimmed is None else index[trimmed[0]]
+
+    def _before_link(self, f: _Field, first: int) -> int:
+        """The first token of a person's span starting at ``first``, back
+        over the words that begin a name's part before it (أبي بكر, عبد
+        العزيز), and over a بن and the given name before it (أبي طالب → علي
+        بن أبي طالب): no name starts with بن or after one, and أبي بكر is no بكر."""
+        forms, words, ids = self.lexicon.forms, f.words, f.id_list
+        while first > 0 and words[first - 1]:
+            before = forms[ids[first - 1]]
+            if before in _PART_HEADS or before in _SON_OF or forms[ids[first]] in _SON_OF:
+                first -= 1
+            else:
+                break
+        return first
 
     def _past_link(self, f: _Field, last: int) -> int:
         """The last token of a person's span ending at ``last``, one word
@@ -451,11 +586,13 @@ class MentionDetector:
         if end > len(self._starts_name):
             capacity = max(end, 2 * len(self._starts_name), 1024)
             self._starts_name = grown(self._starts_name, capacity)
+            self._city_heads = grown(self._city_heads, capacity)
             self._tails = grown(self._tails, capacity)
             self._emissions = grown(self._emissions, capacity)
         entries = self.gazetteer.entries(surfaces, type_forms)
         self._entries[first:] = entries
         self._starts_name[first:end] = [entry.starts_names for entry in entries]
+        self._city_heads[first:end] = [_is_city_noun(form) for form in type_forms]
         if not first:  # the lexicon starts afresh
             self._tail_ids.clear()
             self._form_types.clear()
@@ -557,6 +694,25 @@ def _name_part_like(form: str) -> bool:
     return bool(scores) and scores[0] >= _PERSON_LIKE_BUCKET
 
 
+def _is_city_noun(form: str) -> bool:
+    """Whether a word is مدينة or بلدة, maybe with proclitics, without the article."""
+    candidates = bare_candidates(form)
+    return not _CITY_NOUNS.isdisjoint(candidates) and _CITY_DEFINITE.isdisjoint(candidates)
+
+
+def _reads_as_name(form: str) -> bool:
+    """Whether a one-word person's name may spread through its document:
+    the news has it seldom (under :data:`_KNOWN_WORD_COUNT`), or after a
+    person's title, or its letters read as a person's name. A word the news
+    has often enough to know, never after a title, is a common word the CRF
+    misread once (استطاع, خلافة), and spreading it multiplies the error."""
+    info = word_infos().get(form)
+    if info is None or info.count < _KNOWN_WORD_COUNT or info.after_trigger[0] > 0:
+        return True
+    scores = name_scores(form)
+    return bool(scores) and scores[0] >= _PERSON_LIKE_BUCKET
+
+
 def _name_like(form: str, above: int = RARE_WORD_COUNT) -> bool:
     """A word that can stand alone for a name: not more frequent than
     ``above`` in the news, and no trigger noun."""
@@ -585,6 +741,14 @@ def _chunks(
         kind, unit, first, last = label[2:], position_unit, position, position
     if kind:
         yield unit, first, last, kind
+
+
+def _plural_demonym(forms: Sequence[str]) -> bool:
+    """Whether a demonym's matching forms read as a plural, a people
+    (المصريون, الصينيين, and the one-word broken plurals الألمان, الأتراك)
+    rather than an adjective (الصينية, البرتغالي)."""
+    last = forms[-1]
+    return last.endswith(("ون", "ين")) or (len(forms) == 1 and last.endswith(("ان", "اك")))
 
 
 def _keep_crf(span: Span, kb_spans: Sequence[Span]) -> bool:
