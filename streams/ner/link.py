@@ -40,7 +40,7 @@ from streams.ner.clitics import without_article
 from streams.ner.clusters import RARE_WORD_COUNT, is_common_word
 from streams.ner.detect import Span, majority
 from streams.ner.gazetteer import DEMONYM
-from streams.ner.names import is_common_noun, is_eponym, is_name, preferred_bare, trim
+from streams.ner.names import LINEAGE, is_common_noun, is_eponym, is_name, preferred_bare, trim
 from streams.ner.tokens import TOKEN_RE, WORD_RE
 from streams.slug import slugify
 from streams.text.memo import Memo
@@ -48,7 +48,6 @@ from streams.text.normalize import matching_form
 
 ENTITY_TYPES = {"PER": "person", "ORG": "organization", "LOC": "location"}
 _ABD = "عبد"
-_LINEAGE = frozenset({"بن", "ابن", "بنت"})  # son / daughter of (matching forms)
 _DIACRITIC_RE = re.compile("[\u064b-\u065f\u0670]")
 # Per-name work memoised across articles (names recur; both are pure).
 _MEMO_LIMIT = 1 << 16
@@ -144,9 +143,9 @@ def _entity_key(span_forms: tuple[str, ...]) -> tuple[tuple[str, ...], str]:
 def _without_lineage(key: tuple[str, ...]) -> tuple[str, ...]:
     """``key`` without the father's (and forefathers') names between a given
     name and a family name: ``X بن Y [بن Z…] F…`` → ``X F…``."""
-    if len(key) < 4 or key[1] not in _LINEAGE:
+    if len(key) < 4 or key[1] not in LINEAGE:
         return key
-    last = max(i for i, token in enumerate(key) if token in _LINEAGE)
+    last = max(i for i, token in enumerate(key) if token in LINEAGE)
     family = key[last + 2 :]
     return (key[0], *family) if family else key
 

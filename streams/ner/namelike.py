@@ -42,6 +42,7 @@ from pathlib import Path
 
 from streams.kb import KbEntity
 from streams.ner.clusters import build_command, corpus_sentences
+from streams.ner.names import LINEAGE
 from streams.ner.triggers import triggers_of
 
 DATA_FILE = "namelike.tsv"
@@ -52,9 +53,6 @@ CLASSES = ("PER", "LOC")
 SCORE_EDGES = (-2.0, 0.0, 2.0)
 _EDGES = tuple(1000 * edge for edge in SCORE_EDGES)  # in thousandths, see _weights
 _NGRAM_SIZES = (2, 3, 4)
-# Words that join the parts of an Arabic name: what follows them, or precedes
-# بن, is a name.
-_LINKS = frozenset({"بن", "ابن", "بنت"})
 # A training word: Arabic letters only (matching forms), seen this often.
 _ARABIC_WORD = re.compile(r"^[\u0621-\u064a]{2,}$")
 _MIN_COUNT = 3
@@ -152,7 +150,7 @@ def labelled_words(
                 continue
             for kind in kinds_of(previous) if previous else ():
                 contexts.get(kind, other_contexts)[word] += 1
-            if word in _LINKS and previous:
+            if word in LINEAGE and previous:
                 contexts["PER"][previous] += 1
             previous = word
     words = sorted(

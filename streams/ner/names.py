@@ -56,7 +56,9 @@ from streams.text.normalize import matching_form
 
 #: Words that join the parts of an Arabic name (بن, أبو, آل…): person
 #: triggers, but part of the name, never a title.
-NAME_LINKS = frozenset(matching_form(w) for w in ["بن", "ابن", "بنت", "أبو", "أبي", "أم", "آل"])
+#: Son / daughter of: the words of a lineage (X بن Y), as matching forms.
+LINEAGE = frozenset({"بن", "ابن", "بنت"})
+NAME_LINKS = LINEAGE | frozenset(matching_form(w) for w in ["أبو", "أبي", "أم", "آل"])
 #: Titles that are not among the person triggers of the CRF features;
 #: المخلوع (deposed) stands as a title before a fallen ruler's name (المخلوع صالح).
 _EXTRA_TITLES = frozenset(matching_form(w) for w in ["ولي", "وكيل", "محافظ", "مدير", "مخلوع"])
