@@ -6,7 +6,9 @@ the fields of one document (title and body, or a CoNLL file's sentences):
 1. the CRF (:mod:`streams.ner.crf`) labels every sentence; a person's span
    never begins with a title (السلطان لاجين is لاجين, as annotators mark
    it), nor ends in a word joining a name's parts (عمر بن → عمر بن الخطاب),
-   and a title alone (الخليفة) is no name;
+   and a title alone (الخليفة) is no name; names joined by و are one span
+   each (أرسطو وبطليموس), and و + a word that reads as no name ends the
+   span;
 2. the gazetteer (:mod:`streams.ner.gazetteer`) finds KB names and demonyms;
 3. KB matches win where the two overlap (they are curated and linked), except
    that an organisation the CRF found may contain a KB match (وزارة الخارجية
@@ -79,6 +81,10 @@ _CITY_DEFINITE = frozenset({"المدينه", "البلده"})
 # Words before a name that make it part of a competition's name (كأس
 # إسبانيا, أمم أوروبا), as matching forms.
 _COMPETITIONS = frozenset({"كاس", "امم"})
+# The conjunction, and the letters after which a word-initial و is a
+# foreign W (وايلدر, ويبر, ووكر) when the news does not know the word.
+_AND = "و"
+_FOREIGN_W = frozenset("اوي")
 _NAME_LINKS = frozenset(
     {"بن", "ابن", "بنت", "ابو", "ابي", "ام", "ال", "عبد", "دي", "دا", "فون", "van"}
 )
@@ -362,28 +368,49 @@ class MentionDetector:
                 first += 1
             while last >= first and not words[last]:
                 last -= 1
+            parts = [(first, last)]
             if kind == "PER":
                 first = self._after_titles(f, first, last)
                 last = self._past_link(f, last)
                 if first <= last:
                     first = self._before_link(f, first)
-            if first > last:
-                continue
-            out[index].append(
-                Span(
-                    index,
-                    f.starts[first],
-                    f.ends[last],
-                    kind,
-                    CRF,
-                    None,
-                    NAME,
-                    self._span_forms(f, first, last),
-                    first,
-                    last,
+                parts = self._coordinated(f, first, last)
+            for first, last in parts:
+                if first > last:
+                    continue
+                out[index].append(
+                    Span(
+                        index,
+                        f.starts[first],
+                        f.ends[last],
+                        kind,
+                        CRF,
+                        None,
+                        NAME,
+                        self._span_forms(f, first, last),
+                        first,
+                        last,
+                    )
                 )
-            )
         return out
+
+    def _coordinated(self, f: _Field, first: int, last: int) -> list[tuple[int, int]]:
+        """The names of a person's span from ``first`` to ``last`` that joins
+        several with و (أرسطو وبطليموس, لويس فيغو وجواو بينتو): one span
+        each, the و-word beginning the next (see :func:`_conjoins`). A
+        word after the و that does not read as a name (:func:`_reads_as_name`:
+        دي وأستطاع) ends the span, as a conjunction ends a name in linking
+        (:func:`~streams.ner.names.trim`)."""
+        parts = []
+        surfaces, forms, ids = self.lexicon.surfaces, self.lexicon.forms, f.id_list
+        for i in range(first + 1, last + 1):
+            if f.words[i] and _conjoins(surfaces[ids[i]], forms[ids[i]]):
+                if not _reads_as_name(forms[ids[i]][1:]):
+                    return [*parts, (first, i - 1)]
+                parts.append((first, i - 1))
+                first = i
+        parts.append((first, last))
+        return parts
 
     def _propagate(self, fields: list[_Field], found: list[Span]) -> list[Span]:
         """``found`` and the other occurrences of names the CRF found,
@@ -711,6 +738,23 @@ def _reads_as_name(form: str) -> bool:
         return True
     scores = name_scores(form)
     return bool(scores) and scores[0] >= _PERSON_LIKE_BUCKET
+
+
+def _conjoins(surface: str, form: str) -> bool:
+    """Whether a word inside a person's span is و + the first word of
+    another name (وبطليموس, وجواو, وطارق) rather than a name itself (وليد,
+    ويلسون, وايلدر). A word the news knows is و + a word if the news has
+    that word more often (واحمد 232 times, احمد 2,446), and a name if not
+    (وليد, ويلسون); of a word the news lacks, a و before a plain alef, ي or
+    و is a foreign W (وايلدر, ويبر), unless the alef is the article's
+    (والبيروني); و + a name with hamza keeps it (وإسحاق)."""
+    if not surface.startswith(_AND) or len(form) < 4:
+        return False
+    infos = word_infos()
+    written, bare = infos.get(form), infos.get(form[1:])
+    if written is not None:
+        return bare is not None and bare.count > written.count
+    return bare is not None or surface[1] not in _FOREIGN_W or form[1:3] == ARTICLE
 
 
 def _name_like(form: str, above: int = RARE_WORD_COUNT) -> bool:

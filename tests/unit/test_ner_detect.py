@@ -14,6 +14,7 @@ from streams.ner.detect import (
     CRF,
     Span,
     _chunks,
+    _conjoins,
     _name_part_like,
     _reads_as_name,
     _tail_length,
@@ -22,6 +23,7 @@ from streams.ner.detect import (
 )
 from streams.ner.evaluate import chunks
 from streams.ner.gazetteer import NAME
+from streams.text.normalize import matching_form
 
 LABELS = ["O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-ORG", "I-ORG"]
 PROPERTY = settings(max_examples=300, deadline=None)
@@ -134,3 +136,21 @@ def test_a_persons_span_reaches_back_over_the_start_of_a_name_part() -> None:
     assert detector._before_link(f, 3) == 1  # أبي طالب → علي بن أبي طالب
     assert detector._before_link(f, 4) == 1  # طالب → علي بن أبي طالب
     assert detector._before_link(f, 1) == 1
+
+
+def test_a_persons_span_of_names_joined_by_waw_is_one_span_a_name() -> None:
+    detector = get_detector()
+    f = detector._from_tokens(["قال", "أرسطو", "وبطليموس", "ولويس", "فيغو", "إن"])
+    assert detector._coordinated(f, 1, 4) == [(1, 1), (2, 2), (3, 4)]
+    # و + a word that reads as no name ends the span (دي وأستطاع → دي).
+    f = detector._from_tokens(["دي", "وأستطاع", "أن"])
+    assert detector._coordinated(f, 0, 1) == [(0, 0)]
+
+
+def test_a_name_beginning_with_waw_is_not_split() -> None:
+    # Names written with their و (وليد, ويلسون), and a foreign W the news
+    # does not know (وايلدر); و + hamza or the article is a conjunction.
+    for surface in ("وليد", "ويلسون", "وايلدر", "ووكر", "وسام"):
+        assert not _conjoins(surface, matching_form(surface)), surface
+    for surface in ("وبطليموس", "والبيروني", "وإسحاق", "وطارق", "وأحمد"):
+        assert _conjoins(surface, matching_form(surface)), surface
