@@ -47,7 +47,7 @@ from streams.ner.features import PAD, WINDOW, FeatureExtractor
 from streams.ner.gazetteer import NAME, Entry, Gazetteer, Words
 from streams.ner.lexicon import Lexicon, grown
 from streams.ner.namelike import name_scores
-from streams.ner.names import trim
+from streams.ner.names import is_title, trim
 from streams.ner.triggers import triggers_of
 
 #: The committed model (see :mod:`streams.ner.train`).
@@ -74,6 +74,7 @@ _KNOWN_WORD_COUNT = 50
 # words between a given name and the father's (see :meth:`MentionDetector._before_link`).
 _PART_HEADS = frozenset({"ابو", "ابي", "ابا", "ام", "عبد"})
 _SON_OF = frozenset({"بن", "بنت"})
+_ABD = "عبد"
 # Nouns before a place's name (مدينة الري), as matching forms; with the
 # article they are no construct (المدينة القديمة).
 _CITY_NOUNS = frozenset({"مدينه", "بلده"})
@@ -540,11 +541,22 @@ class MentionDetector:
         (words at both ends) once leading titles are left out, with the
         title's complement, as linking cuts them (:func:`~streams.ner.names.trim`:
         وزير التعليم عزام الدخيل → عزام الدخيل, السلطان لاجين → لاجين); a
-        title alone is no name (past ``last`` then)."""
+        title alone is no name (past ``last`` then). A title just before the
+        span counts too: the CRF often leaves the title out but keeps its
+        complement (الخليفة [الأموي عمر] → عمر, العالم [الإنجليزي تومسون]
+        → تومسون); الملك after عبد is a name's part, no title."""
         index = [i for i in range(first, last + 1) if f.words[i]]
         forms = self.lexicon.forms
+        before = first - 1
+        if (
+            before >= 0
+            and f.words[before]
+            and is_title(forms[f.id_list[before]])
+            and not (before > 0 and forms[f.id_list[before - 1]] == _ABD)
+        ):
+            index.insert(0, before)
         trimmed = trim(tuple(forms[f.id_list[i]] for i in index), "PER")
-        return last + 1 if trimmed is None else index[trimmed[0]]
+        return last + 1 if trimmed is None else max(first, index[trimmed[0]])
 
     def _before_link(self, f: _Field, first: int) -> int:
         """The first token of a person's span starting at ``first``, back

@@ -154,3 +154,11 @@ def test_a_name_beginning_with_waw_is_not_split() -> None:
         assert not _conjoins(surface, matching_form(surface)), surface
     for surface in ("وبطليموس", "والبيروني", "وإسحاق", "وطارق", "وأحمد"):
         assert _conjoins(surface, matching_form(surface)), surface
+
+
+def test_a_persons_span_loses_a_titles_complement_when_the_title_is_before_it() -> None:
+    detector = get_detector()
+    f = detector._from_tokens(["قال", "الخليفة", "الأموي", "عمر", "بن", "عبد", "العزيز"])
+    assert detector._after_titles(f, 2, 6) == 3  # الأموي عمر بن عبد العزيز → عمر …
+    f = detector._from_tokens(["عبد", "الملك", "الأموي", "عمر"])
+    assert detector._after_titles(f, 2, 3) == 2  # الملك after عبد is no title
