@@ -14,7 +14,11 @@ the fields of one document (title and body, or a CoNLL file's sentences):
    that an organisation the CRF found may contain a KB match (وزارة الخارجية
    الروسية holds a demonym, جامعة الملك سعود a person), and both are kept;
    an organisation noun before a KB place makes an organisation of both
-   (منتخب البرتغال, جامعة القاهرة) where the CRF did not tag the noun;
+   (منتخب البرتغال, جامعة القاهرة) where the CRF did not tag the noun, and
+   a place or organisation noun without the article before a person makes
+   a place or organisation named after them (مسجد ابن طولون, جيش ابن أبي
+   طالب), the person kept inside; a state's noun (دولة, ولاية) before a
+   person names a reign, no place;
 4. a rare word right after مدينة or بلدة is a place (مدينة الري) if nothing
    else tagged it;
 5. names the CRF found once are found everywhere else in the document too
@@ -39,7 +43,7 @@ import numpy as np
 
 from streams.kb import KbEntity
 from streams.kb.catalog import kb_entities, kb_stop_phrases
-from streams.ner.clitics import ARTICLE, bare_candidates, core_letters, is_arabic
+from streams.ner.clitics import ARTICLE, bare_candidates, core_letters, is_arabic, stripped_forms
 from streams.ner.clusters import COMMON_WORD_COUNT, RARE_WORD_COUNT, is_common_word, word_infos
 from streams.ner.conll import OUTSIDE
 from streams.ner.crf import CrfModel
@@ -82,6 +86,9 @@ _CITY_DEFINITE = frozenset({"المدينه", "البلده"})
 # Words before a name that make it part of a competition's name (كأس
 # إسبانيا, أمم أوروبا), as matching forms.
 _COMPETITIONS = frozenset({"كاس", "امم"})
+# Nouns of a state or a rule, as matching forms: before a person they name
+# a reign (دولة بني طولون, ولاية بن طولون), not a place.
+_POLITIES = frozenset({"دوله", "ولايه", "مملكه", "اماره", "جمهوريه"})
 # The conjunction, and the letters after which a word-initial و is a
 # foreign W (وايلدر, ويبر, ووكر) when the news does not know the word.
 _AND = "و"
@@ -230,7 +237,9 @@ class MentionDetector:
         for f, field_kb, field_crf in zip(fields, kb, crf, strict=True):
             kept.extend(field_kb)
             field_crf.extend(self._named_after_places(f, field_kb, field_crf))
-            kept.extend(s for s in field_crf if _keep_crf(s, field_kb))
+            survivors = [s for s in field_crf if _keep_crf(s, field_kb)]
+            kept.extend(survivors)
+            kept.extend(self._named_after_people(f, field_kb, survivors))
         if fields and self._city_heads[np.concatenate([f.word_ids for f in fields])].any():
             for index, f in enumerate(fields):
                 kept = self._after_city_nouns(index, f, kept)
@@ -310,6 +319,49 @@ class MentionDetector:
                     (form, *place.forms),
                     head,
                     place.last,
+                )
+            )
+        return out
+
+    def _named_after_people(
+        self, f: _Field, kb_spans: Sequence[Span], crf_spans: Sequence[Span]
+    ) -> list[Span]:
+        """Places and organisations named after a person (مسجد ابن طولون,
+        جامع عمرو بن العاص, جيش ابن أبي طالب): a person's span right after
+        a place or organisation noun without the article, in construct with
+        it, makes a span of both of the noun's class (the CRF tags such
+        names after people as the person alone). The person is kept too,
+        nested, as a KB place inside an organisation is. Not after a noun of a
+        state or rule (:data:`_POLITIES`): دولة بني طولون is the dynasty's
+        reign, and AQMAR tags the people alone."""
+        out = []
+        forms, words = self.lexicon.forms, f.words
+        for person in (*kb_spans, *crf_spans):
+            head = person.first - 1
+            if person.label != "PER" or person.role != NAME or head < 0 or not words[head]:
+                continue
+            form = forms[f.id_list[head]]
+            kinds = [kind for kind in triggers_of(form) if kind != "PER"]
+            if (
+                len(kinds) != 1
+                or _definite(form)
+                or not _POLITIES.isdisjoint(bare_candidates(form))
+            ):
+                continue
+            if any(s.first <= head <= s.last for s in crf_spans):
+                continue
+            out.append(
+                Span(
+                    person.field,
+                    f.starts[head],
+                    person.end,
+                    kinds[0],
+                    CRF,
+                    None,
+                    NAME,
+                    (form, *person.forms),
+                    head,
+                    person.last,
                 )
             )
         return out
@@ -767,6 +819,11 @@ def _conjoins(surface: str, form: str) -> bool:
     if written is not None:
         return bare is not None and bare.count > written.count
     return bare is not None or surface[1] not in _FOREIGN_W or form[1:3] == ARTICLE
+
+
+def _definite(form: str) -> bool:
+    """Whether ``form`` (a matching form) has the article, maybe after proclitics."""
+    return any(c.startswith(ARTICLE) for c in (form, *stripped_forms(form)))
 
 
 def _name_like(form: str, above: int = RARE_WORD_COUNT) -> bool:

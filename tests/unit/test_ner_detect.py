@@ -162,3 +162,20 @@ def test_a_persons_span_loses_a_titles_complement_when_the_title_is_before_it() 
     assert detector._after_titles(f, 2, 6) == 3  # الأموي عمر بن عبد العزيز → عمر …
     f = detector._from_tokens(["عبد", "الملك", "الأموي", "عمر"])
     assert detector._after_titles(f, 2, 3) == 2  # الملك after عبد is no title
+
+
+def test_a_noun_before_a_persons_name_makes_a_place_or_organisation_of_both() -> None:
+    detector = get_detector()
+
+    def named(tokens: list[str]) -> list[tuple[str, int, int]]:
+        f = detector._from_tokens(tokens)
+        person = Span(
+            0, f.starts[2], f.ends[3], "PER", CRF, None, NAME, detector._span_forms(f, 2, 3), 2, 3
+        )
+        return [(s.label, s.first, s.last) for s in detector._named_after_people(f, [], [person])]
+
+    assert named(["صلى", "مسجد", "ابن", "طولون"]) == [("LOC", 1, 3)]
+    assert named(["عاد", "جيش", "ابن", "طولون"]) == [("ORG", 1, 3)]
+    # Not the article (the noun is no construct), nor a state's noun (a reign).
+    assert named(["عاد", "الجيش", "ابن", "طولون"]) == []
+    assert named(["كانت", "دولة", "بني", "طولون"]) == []
