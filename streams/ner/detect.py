@@ -18,7 +18,8 @@ the fields of one document (title and body, or a CoNLL file's sentences):
    a place or organisation noun without the article before a person makes
    a place or organisation named after them (مسجد ابن طولون, جيش ابن أبي
    طالب), the person kept inside; a state's noun (دولة, ولاية) before a
-   person names a reign, no place;
+   person names a reign, no place; compass directions before a place make a
+   region of both (شمال إيطاليا, جنوب شرق آسيا), the place kept inside;
 4. a rare word right after مدينة or بلدة is a place (مدينة الري) if nothing
    else tagged it;
 5. names the CRF found once are found everywhere else in the document too
@@ -57,8 +58,10 @@ from streams.ner.triggers import triggers_of
 #: The committed model (see :mod:`streams.ner.train`).
 MODEL_PATH = Path(__file__).resolve().parent / "model.crfsuite"
 LABELS = {"person": "PER", "organization": "ORG", "location": "LOC"}
-#: Where a mention came from (:data:`CITY`: the word after a city noun).
-KB, CRF, DOC, CITY = "kb", "crf", "doc", "city"
+#: Where a mention came from (:data:`CITY`: the word after a city noun;
+#: :data:`REGION`: compass directions and a place, see
+#: :meth:`MentionDetector._regions`).
+KB, CRF, DOC, CITY, REGION = "kb", "crf", "doc", "city", "region"
 # Token types the lexicon keeps (see :class:`~streams.ner.lexicon.Lexicon`).
 _LEXICON_MAX = 1 << 18
 # Lengths of word-form tails kept per type for :meth:`MentionDetector._propagate`.
@@ -86,6 +89,9 @@ _CITY_DEFINITE = frozenset({"المدينه", "البلده"})
 # Words before a name that make it part of a competition's name (كأس
 # إسبانيا, أمم أوروبا), as matching forms.
 _COMPETITIONS = frozenset({"كاس", "امم"})
+# Compass directions, as matching forms: before a place they name a region
+# of it (شمال إيطاليا, وسط آسيا).
+_DIRECTIONS = frozenset({"شمال", "جنوب", "شرق", "غرب", "وسط", "شمالي", "جنوبي", "شرقي", "غربي"})
 # Nouns of a state or a rule, as matching forms: before a person they name
 # a reign (دولة بني طولون, ولاية بن طولون), not a place.
 _POLITIES = frozenset({"دوله", "ولايه", "مملكه", "اماره", "جمهوريه"})
@@ -107,7 +113,8 @@ class Span(NamedTuple):
     label: str
     """``PER``, ``ORG`` or ``LOC``."""
     source: str
-    """:data:`KB`, :data:`CRF`, :data:`CITY` or :data:`DOC` (propagated within the document)."""
+    """:data:`KB`, :data:`CRF`, :data:`CITY`, :data:`REGION` or :data:`DOC`
+    (propagated within the document)."""
     entity: KbEntity | None
     """The KB entity, for gazetteer matches."""
     role: str
@@ -240,6 +247,7 @@ class MentionDetector:
             survivors = [s for s in field_crf if _keep_crf(s, field_kb)]
             kept.extend(survivors)
             kept.extend(self._named_after_people(f, field_kb, survivors))
+            kept.extend(self._regions(f, [*field_kb, *survivors], survivors))
         if fields and self._city_heads[np.concatenate([f.word_ids for f in fields])].any():
             for index, f in enumerate(fields):
                 kept = self._after_city_nouns(index, f, kept)
@@ -362,6 +370,38 @@ class MentionDetector:
                     (form, *person.forms),
                     head,
                     person.last,
+                )
+            )
+        return out
+
+    def _regions(self, f: _Field, places: Sequence[Span], crf_spans: Sequence[Span]) -> list[Span]:
+        """Regions named by compass directions before a place (شمال إيطاليا,
+        وسط آسيا, جنوب شرق آسيا), as AQMAR and the KB's own regions (شرق
+        آسيا) name them, where the CRF left the directions out: one place of
+        the directions without the article and the place, the place kept
+        inside (linking still finds إيطاليا in شمال إيطاليا). A region does
+        not spread through the document (:meth:`_propagate`): spread, it
+        would replace the place the CRF found inside its other mentions."""
+        out = []
+        forms, words = self.lexicon.forms, f.words
+        for place in places:
+            if place.label != "LOC" or place.role != NAME:
+                continue
+            first = place.first
+            while first > 0 and words[first - 1]:
+                form = forms[f.id_list[first - 1]]
+                if _DIRECTIONS.isdisjoint(bare_candidates(form)) or _definite(form):
+                    break
+                first -= 1
+            if first == place.first or any(s.first < first <= s.last for s in crf_spans):
+                continue  # a CRF span across the region's start
+            out.append(
+                place._replace(
+                    start=f.starts[first],
+                    source=REGION,
+                    entity=None,
+                    forms=(*self._span_forms(f, first, place.first - 1), *place.forms),
+                    first=first,
                 )
             )
         return out

@@ -179,3 +179,17 @@ def test_a_noun_before_a_persons_name_makes_a_place_or_organisation_of_both() ->
     # Not the article (the noun is no construct), nor a state's noun (a reign).
     assert named(["عاد", "الجيش", "ابن", "طولون"]) == []
     assert named(["كانت", "دولة", "بني", "طولون"]) == []
+
+
+def test_compass_directions_before_a_place_make_a_region_of_both() -> None:
+    detector = get_detector()
+
+    def regions(tokens: list[str]) -> list[tuple[str, int, int]]:
+        f = detector._from_tokens(tokens)
+        places = detector._kb_spans(0, f)
+        return [(s.label, s.first, s.last) for s in detector._regions(f, places, [])]
+
+    assert regions(["سافر", "إلى", "شمال", "إيطاليا"]) == [("LOC", 2, 3)]
+    assert regions(["سافر", "إلى", "جنوب", "شرق", "تركيا"]) == [("LOC", 2, 4)]
+    # A direction with the article is no part of the name (الشرقي للجامع).
+    assert regions(["سافر", "إلى", "الشمال", "إيطاليا"]) == []
