@@ -32,6 +32,7 @@ Everything is deterministic and per document; nothing is learned at run time.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -92,6 +93,8 @@ _COMPETITIONS = frozenset({"كاس", "امم"})
 # Compass directions, as matching forms: before a place they name a region
 # of it (شمال إيطاليا, وسط آسيا).
 _DIRECTIONS = frozenset({"شمال", "جنوب", "شرق", "غرب", "وسط", "شمالي", "جنوبي", "شرقي", "غربي"})
+# A definite plural nisba (الفاطميون, الساسانيين), as a matching form.
+_NISBA_PLURAL = re.compile(r"ال.{3,}ي(?:ون|ين)")
 # Nouns of a state or a rule, as matching forms: before a person they name
 # a reign (دولة بني طولون, ولاية بن طولون), not a place.
 _POLITIES = frozenset({"دوله", "ولايه", "مملكه", "اماره", "جمهوريه"})
@@ -204,7 +207,10 @@ class MentionDetector:
         (الألمان, للصينيين, المصريون): AQMAR tags those ``PER``. A name
         just after كأس (cup) or أمم (nations) is part of a competition's
         name (كأس إسبانيا, أمم أوروبا), which AQMAR leaves untagged, unless it
-        is the person the cup is named after (كأس جول ريميه).
+        is the person the cup is named after (كأس جول ريميه). A plural nisba
+        the news does not know names a people or a dynasty as a plural
+        demonym does (الفاطميون, الساسانيين, see :func:`_plural_nisba`): AQMAR
+        tags those ``PER`` too.
         """
         self.lexicon.trim()
         fields = [self._from_tokens(tokens) for tokens in sentences]
@@ -215,6 +221,7 @@ class MentionDetector:
             if (s.role == NAME or _plural_demonym(s.forms))
             and not (s.label != "PER" and self._in_competition(fields[s.field], s.first))
         ]
+        spans.extend(self._plural_nisbas(fields, spans))
         spans.sort(key=lambda s: (s.field, s.first, -s.last))
         taken = -1
         current = -1
@@ -229,6 +236,21 @@ class MentionDetector:
                 row[i] = f"I-{span.label}"
             taken = span.last
         return labels
+
+    def _plural_nisbas(self, fields: list[_Field], spans: Sequence[Span]) -> list[Span]:
+        """One-word ``PER`` spans of the plural nisbas (:func:`_plural_nisba`)
+        in ``fields`` that no span in ``spans`` covers."""
+        covered = {(s.field, i) for s in spans for i in range(s.first, s.last + 1)}
+        forms = self.lexicon.forms
+        out = []
+        for index, f in enumerate(fields):
+            for i in f.word_index:
+                form = forms[f.id_list[i]]
+                if (index, i) not in covered and _plural_nisba(form):
+                    out.append(
+                        Span(index, f.starts[i], f.ends[i], "PER", CRF, None, NAME, (form,), i, i)
+                    )
+        return out
 
     def _in_competition(self, f: _Field, first: int) -> bool:
         """Whether the word before token ``first`` names a competition (كأس, أمم)."""
@@ -902,6 +924,19 @@ def _plural_demonym(forms: Sequence[str]) -> bool:
     rather than an adjective (الصينية, البرتغالي)."""
     last = forms[-1]
     return last.endswith(("ون", "ين")) or (len(forms) == 1 and last.endswith(("ان", "اك")))
+
+
+def _plural_nisba(form: str) -> bool:
+    """Whether a word (a matching form) is a definite plural nisba the news
+    does not know: ال + a stem + يون/يين (الفاطميون, للساسانيين), a people
+    or a dynasty of the past, as a plural demonym is a people of today. The
+    plural nisbas the news has are adjectives and professions (الرسميين,
+    الصحفيين) or no nisba at all (الملايين)."""
+    candidates = (form, *stripped_forms(form))
+    if not any(_NISBA_PLURAL.fullmatch(candidate) for candidate in candidates):
+        return False
+    infos = word_infos()
+    return not any(candidate in infos for candidate in bare_candidates(form))
 
 
 def _keep_crf(span: Span, kb_spans: Sequence[Span]) -> bool:

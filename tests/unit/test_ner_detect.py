@@ -16,6 +16,7 @@ from streams.ner.detect import (
     _chunks,
     _conjoins,
     _name_part_like,
+    _plural_nisba,
     _reads_as_name,
     _tail_length,
     get_detector,
@@ -193,3 +194,14 @@ def test_compass_directions_before_a_place_make_a_region_of_both() -> None:
     assert regions(["سافر", "إلى", "جنوب", "شرق", "تركيا"]) == [("LOC", 2, 4)]
     # A direction with the article is no part of the name (الشرقي للجامع).
     assert regions(["سافر", "إلى", "الشمال", "إيطاليا"]) == []
+
+
+def test_plural_nisbas_the_news_lacks_are_peoples_in_bio() -> None:
+    # Dynasties and peoples of the past (AQMAR tags them PER); the plural
+    # nisbas of the news are adjectives or professions, الملايين no nisba.
+    for word in ("الفاطميون", "للساسانيين", "والحمدانيون"):
+        assert _plural_nisba(matching_form(word)), word
+    for word in ("الصحفيين", "الرسميين", "الملايين", "المسلمين", "فاطميون"):
+        assert not _plural_nisba(matching_form(word)), word
+    (labels,) = get_detector().tag_tokens([["وحكم", "الزنكيون", "الشام", "."]])
+    assert labels[1] == "B-PER"
