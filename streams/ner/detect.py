@@ -25,7 +25,9 @@ the fields of one document (title and body, or a CoNLL file's sentences):
 5. names the CRF found once are found everywhere else in the document too
    ("one sense per discourse"): a name is rarely a common word in one
    sentence and a name in the next, and the CRF misses repeats it has less
-   context for.
+   context for;
+6. people's spans side by side, with no و or mark between, are one person
+   (حسام الدين لاجين, أبو بكر محمد بن يحيى).
 
 Everything is deterministic and per document; nothing is learned at run time.
 """
@@ -53,7 +55,7 @@ from streams.ner.features import PAD, WINDOW, FeatureExtractor
 from streams.ner.gazetteer import NAME, Entry, Gazetteer, Words
 from streams.ner.lexicon import Lexicon, grown
 from streams.ner.namelike import name_scores
-from streams.ner.names import is_title, trim
+from streams.ner.names import is_title, preferred_bare, trim
 from streams.ner.triggers import triggers_of
 
 #: The committed model (see :mod:`streams.ner.train`).
@@ -275,7 +277,7 @@ class MentionDetector:
                 kept = self._after_city_nouns(index, f, kept)
         kept = self._propagate(fields, kept)
         kept.sort(key=lambda s: (s.field, s.start, -s.end))
-        return kept
+        return _joined(kept)
 
     def _after_city_nouns(self, index: int, f: _Field, found: list[Span]) -> list[Span]:
         """``found`` with the one-word places named by a city noun before
@@ -937,6 +939,37 @@ def _plural_nisba(form: str) -> bool:
         return False
     infos = word_infos()
     return not any(candidate in infos for candidate in bare_candidates(form))
+
+
+def _joined(spans: list[Span]) -> list[Span]:
+    """``spans`` (sorted) with each run of people's spans found side by side,
+    no word or mark between them and none from the KB, as one person (حسام
+    الدين لاجين: a laqab and the name; أبو بكر محمد بن يحيى: a kunya and
+    the name; and the halves of a long name the CRF cut, سيف يوسف أحمد
+    الفلاسي): two people are joined by و or a comma. Not after one word with
+    the article (a title or a place the CRF misread: المنشد, الغاط), nor
+    before one word the news knows better without its proclitic (للصحفيين):
+    those are misread words, which would spoil the name they join."""
+    out: list[Span] = []
+    for span in spans:
+        last = out[-1] if out else None
+        if (
+            last is not None
+            and span.label == "PER"
+            and last.label == "PER"
+            and KB not in (span.source, last.source)
+            and span.field == last.field
+            and span.first == last.last + 1
+            and not span.forms[0].startswith(_AND)
+            and not (len(last.forms) == 1 and _definite(last.forms[0]))
+            and not (len(span.forms) == 1 and preferred_bare(span.forms[0]) != span.forms[0])
+        ):
+            out[-1] = last._replace(
+                end=span.end, source=CRF, forms=(*last.forms, *span.forms), last=span.last
+            )
+        else:
+            out.append(span)
+    return out
 
 
 def _keep_crf(span: Span, kb_spans: Sequence[Span]) -> bool:

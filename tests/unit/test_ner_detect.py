@@ -15,6 +15,7 @@ from streams.ner.detect import (
     Span,
     _chunks,
     _conjoins,
+    _joined,
     _name_part_like,
     _plural_nisba,
     _reads_as_name,
@@ -205,3 +206,19 @@ def test_plural_nisbas_the_news_lacks_are_peoples_in_bio() -> None:
         assert not _plural_nisba(matching_form(word)), word
     (labels,) = get_detector().tag_tokens([["وحكم", "الزنكيون", "الشام", "."]])
     assert labels[1] == "B-PER"
+
+
+def test_peoples_spans_side_by_side_are_one_person() -> None:
+    detector = get_detector()
+    tokens = ["أقام", "حسام", "الدين", "لاجين", "وعمر", "و", "المسن", "عمر", "،", "عمر", "لتميزه"]
+    f = detector._from_tokens(tokens)
+
+    def person(first: int, last: int) -> Span:
+        forms = detector._span_forms(f, first, last)
+        return Span(0, f.starts[first], f.ends[last], "PER", CRF, None, NAME, forms, first, last)
+
+    parts = [(1, 2), (3, 3), (4, 4), (6, 6), (7, 7), (9, 9), (10, 10)]
+    spans = _joined([person(first, last) for first, last in parts])
+    # وعمر begins another person; المسن (one word with the article) and
+    # لتميزه (ل + a word the news knows) are misread words, joined to nothing.
+    assert [(s.first, s.last) for s in spans] == [(1, 3), *parts[2:]]
