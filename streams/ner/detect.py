@@ -26,8 +26,9 @@ the fields of one document (title and body, or a CoNLL file's sentences):
    ("one sense per discourse"): a name is rarely a common word in one
    sentence and a name in the next, and the CRF misses repeats it has less
    context for;
-6. people's spans side by side, with no و or mark between, are one person
-   (حسام الدين لاجين, أبو بكر محمد بن يحيى).
+6. a person's span takes the lineage after it that nothing tagged (مروان
+   [بن الحكم]), and people's spans side by side, with no و or mark
+   between, are one person (حسام الدين لاجين, أبو بكر محمد بن يحيى).
 
 Everything is deterministic and per document; nothing is learned at run time.
 """
@@ -55,7 +56,7 @@ from streams.ner.features import PAD, WINDOW, FeatureExtractor
 from streams.ner.gazetteer import NAME, Entry, Gazetteer, Words
 from streams.ner.lexicon import Lexicon, grown
 from streams.ner.namelike import name_scores
-from streams.ner.names import is_title, preferred_bare, trim
+from streams.ner.names import LINEAGE, is_title, preferred_bare, trim
 from streams.ner.triggers import triggers_of
 
 #: The committed model (see :mod:`streams.ner.train`).
@@ -276,8 +277,35 @@ class MentionDetector:
             for index, f in enumerate(fields):
                 kept = self._after_city_nouns(index, f, kept)
         kept = self._propagate(fields, kept)
+        covered = {(s.field, i) for s in kept for i in range(s.first, s.last + 1)}
+        kept = [self._with_lineage(fields[s.field], s, covered) for s in kept]
         kept.sort(key=lambda s: (s.field, s.start, -s.end))
         return _joined(kept)
+
+    def _with_lineage(self, f: _Field, span: Span, covered: set[tuple[int, int]]) -> Span:
+        """A person's span with the lineage right after it that no span
+        holds (by field and token in ``covered``): بن, ابن or بنت and the
+        father's name (مروان [بن الحكم], عبد الملك [بن مروان]), with its
+        first part (بن [عبد الملك]), as many times as it goes on."""
+        if span.label != "PER" or span.source == KB:
+            return span
+        forms, words, ids = self.lexicon.forms, f.words, f.id_list
+        last, end = span.last, len(ids)
+
+        def free(i: int) -> bool:
+            return i < end and words[i] and (span.field, i) not in covered
+
+        while free(last + 1) and free(last + 2) and forms[ids[last + 1]] in LINEAGE:
+            last += 2
+            if forms[ids[last]] in _PART_HEADS and free(last + 1):
+                last += 1
+        if last == span.last:
+            return span
+        return span._replace(
+            end=f.ends[last],
+            forms=(*span.forms, *self._span_forms(f, span.last + 1, last)),
+            last=last,
+        )
 
     def _after_city_nouns(self, index: int, f: _Field, found: list[Span]) -> list[Span]:
         """``found`` with the one-word places named by a city noun before

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from streams.ner.clitics import bare_candidates
 from streams.ner.detect import (
     CRF,
+    DOC,
     Span,
     _chunks,
     _conjoins,
@@ -222,3 +223,19 @@ def test_peoples_spans_side_by_side_are_one_person() -> None:
     # وعمر begins another person; المسن (one word with the article) and
     # لتميزه (ل + a word the news knows) are misread words, joined to nothing.
     assert [(s.first, s.last) for s in spans] == [(1, 3), *parts[2:]]
+
+
+def test_a_persons_span_takes_the_lineage_after_it() -> None:
+    detector = get_detector()
+    tokens = ["إلى", "مروان", "بن", "الحكم", "ثم", "عبد", "الملك", "بن", "عبد", "العزيز", "بن"]
+    f = detector._from_tokens(tokens)
+
+    def extended(first: int, last: int, covered: set[tuple[int, int]]) -> tuple[int, int]:
+        forms = detector._span_forms(f, first, last)
+        span = Span(0, f.starts[first], f.ends[last], "PER", DOC, None, NAME, forms, first, last)
+        found = detector._with_lineage(f, span, covered)
+        return found.first, found.last
+
+    assert extended(1, 1, {(0, 1)}) == (1, 3)
+    assert extended(5, 6, {(0, 5), (0, 6)}) == (5, 9)  # بن عبد العزيز; no name after the last بن
+    assert extended(1, 1, {(0, 1), (0, 3)}) == (1, 1)  # الحكم is another span's
