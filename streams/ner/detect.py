@@ -6,7 +6,8 @@ the fields of one document (title and body, or a CoNLL file's sentences):
 1. the CRF (:mod:`streams.ner.crf`) labels every sentence; a person's span
    never begins with a title (السلطان لاجين is لاجين, as annotators mark
    it), nor ends in a word joining a name's parts (عمر بن → عمر بن الخطاب),
-   and a title alone (الخليفة) is no name; names joined by و are one span
+   and a title alone (الخليفة) is no name, nor a eulogy after the name part
+   of it (كرم الله وجهه); names joined by و are one span
    each (أرسطو وبطليموس), and و + a word that reads as no name ends the
    span;
 2. the gazetteer (:mod:`streams.ner.gazetteer`) finds KB names and demonyms;
@@ -98,6 +99,10 @@ _COMPETITIONS = frozenset({"كاس", "امم"})
 _DIRECTIONS = frozenset({"شمال", "جنوب", "شرق", "غرب", "وسط", "شمالي", "جنوبي", "شرقي", "غربي"})
 # A definite plural nisba (الفاطميون, الساسانيين), as a matching form.
 _NISBA_PLURAL = re.compile(r"ال.{3,}ي(?:ون|ين)")
+# Verbs of the blessings said after a name (كرم الله وجهه, رضي الله عنه,
+# رحمه الله, صلى الله عليه وسلم), as matching forms, and the word after them.
+_EULOGIES = frozenset({"كرم", "رضي", "رحمه", "رحمها", "رحمهم", "صلي"})
+_GOD = "الله"
 # Nouns of a state or a rule, as matching forms: before a person they name
 # a reign (دولة بني طولون, ولاية بن طولون), not a place.
 _POLITIES = frozenset({"دوله", "ولايه", "مملكه", "اماره", "جمهوريه"})
@@ -519,7 +524,7 @@ class MentionDetector:
                 last = self._past_link(f, last)
                 if first <= last:
                     first = self._before_link(f, first)
-                parts = self._coordinated(f, first, last)
+                parts = self._coordinated(f, first, self._before_eulogy(f, first, last))
             for first, last in parts:
                 if first > last:
                     continue
@@ -538,6 +543,18 @@ class MentionDetector:
                     )
                 )
         return out
+
+    def _before_eulogy(self, f: _Field, first: int, last: int) -> int:
+        """The last token of a person's span from ``first`` to ``last`` once a
+        eulogy after the name is left out (علي بن أبي طالب كرم الله وجهه,
+        رضي الله عنه, رحمه الله): a verb of blessing followed by الله,
+        inside the span or at its end (the CRF tags كرم alone too, which
+        would spread); before ``first`` if the span begins with one."""
+        forms, ids = self.lexicon.forms, f.id_list
+        for i in range(first, min(last + 1, len(ids) - 1)):
+            if forms[ids[i]] in _EULOGIES and forms[ids[i + 1]] == _GOD:
+                return i - 1
+        return last
 
     def _coordinated(self, f: _Field, first: int, last: int) -> list[tuple[int, int]]:
         """The names of a person's span from ``first`` to ``last`` that joins

@@ -239,3 +239,13 @@ def test_a_persons_span_takes_the_lineage_after_it() -> None:
     assert extended(1, 1, {(0, 1)}) == (1, 3)
     assert extended(5, 6, {(0, 5), (0, 6)}) == (5, 9)  # بن عبد العزيز; no name after the last بن
     assert extended(1, 1, {(0, 1), (0, 3)}) == (1, 1)  # الحكم is another span's
+
+
+def test_a_eulogy_after_a_name_is_no_part_of_it() -> None:
+    detector = get_detector()
+    f = detector._from_tokens(["نقل", "علي", "بن", "أبي", "طالب", "كرم", "الله", "وجهه"])
+    assert detector._before_eulogy(f, 1, 6) == 4
+    assert detector._before_eulogy(f, 1, 5) == 4  # كرم, الله after the span
+    assert detector._before_eulogy(f, 5, 5) == 4  # no name left
+    f = detector._from_tokens(["قال", "عبد", "الله", "بن", "كرم"])
+    assert detector._before_eulogy(f, 1, 4) == 4
