@@ -60,8 +60,11 @@ from streams.text.normalize import matching_form
 LINEAGE = frozenset({"بن", "ابن", "بنت"})
 NAME_LINKS = LINEAGE | frozenset(matching_form(w) for w in ["أبو", "أبي", "أم", "آل"])
 #: Titles that are not among the person triggers of the CRF features;
-#: المخلوع (deposed) stands as a title before a fallen ruler's name (المخلوع صالح).
-_EXTRA_TITLES = frozenset(matching_form(w) for w in ["ولي", "وكيل", "محافظ", "مدير", "مخلوع"])
+#: المخلوع (deposed) stands as a title before a fallen ruler's name (المخلوع صالح),
+#: رسول (messenger) before the Prophet's (رسول الله محمد, رسول الإسلام محمد).
+_EXTRA_TITLES = frozenset(
+    matching_form(w) for w in ["ولي", "وكيل", "محافظ", "مدير", "مخلوع", "رسول"]
+)
 _CONJUNCTIONS = ("و", "ف")  # البوسنة والهرسك is one name
 #: Honorifics institutions are named after (مطار الملك خالد, جامعة الإمام).
 _HONORIFICS = frozenset(matching_form(w) for w in ["الملك", "الأمير", "الشيخ", "الإمام", "السلطان"])

@@ -249,3 +249,9 @@ def test_a_eulogy_after_a_name_is_no_part_of_it() -> None:
     assert detector._before_eulogy(f, 5, 5) == 4  # no name left
     f = detector._from_tokens(["قال", "عبد", "الله", "بن", "كرم"])
     assert detector._before_eulogy(f, 1, 4) == 4
+
+
+def test_the_messenger_is_a_title() -> None:
+    detector = get_detector()
+    f = detector._from_tokens(["قام", "رسول", "الإسلام", "محمد", "بن", "عبد", "الله"])
+    assert detector._after_titles(f, 1, 6) == 3
