@@ -7,7 +7,8 @@ the fields of one document (title and body, or a CoNLL file's sentences):
    never begins with a title (السلطان لاجين is لاجين, as annotators mark
    it), nor ends in a word joining a name's parts (عمر بن → عمر بن الخطاب),
    and a title alone (الخليفة) is no name, nor a eulogy after the name part
-   of it (كرم الله وجهه); names joined by و are one span
+   of it (كرم الله وجهه), nor an indefinite accusative (دخل أبو عبيدة
+   صلحا); names joined by و are one span
    each (أرسطو وبطليموس), and و + a word that reads as no name ends the
    span;
 2. the gazetteer (:mod:`streams.ner.gazetteer`) finds KB names and demonyms;
@@ -99,6 +100,7 @@ _COMPETITIONS = frozenset({"كاس", "امم"})
 _DIRECTIONS = frozenset({"شمال", "جنوب", "شرق", "غرب", "وسط", "شمالي", "جنوبي", "شرقي", "غربي"})
 # A definite plural nisba (الفاطميون, الساسانيين), as a matching form.
 _NISBA_PLURAL = re.compile(r"ال.{3,}ي(?:ون|ين)")
+_ALEF = "ا"
 # Verbs of the blessings said after a name (كرم الله وجهه, رضي الله عنه,
 # رحمه الله, صلى الله عليه وسلم), as matching forms, and the word after them.
 _EULOGIES = frozenset({"كرم", "رضي", "رحمه", "رحمها", "رحمهم", "صلي"})
@@ -524,7 +526,10 @@ class MentionDetector:
                 last = self._past_link(f, last)
                 if first <= last:
                     first = self._before_link(f, first)
-                parts = self._coordinated(f, first, self._before_eulogy(f, first, last))
+                last = self._before_eulogy(f, first, last)
+                while last > first and _accusative(self.lexicon.forms[f.id_list[last]]):
+                    last -= 1
+                parts = self._coordinated(f, first, last)
             for first, last in parts:
                 if first > last:
                     continue
@@ -928,6 +933,19 @@ def _conjoins(surface: str, form: str) -> bool:
     if written is not None:
         return bare is not None and bare.count > written.count
     return bare is not None or surface[1] not in _FOREIGN_W or form[1:3] == ARTICLE
+
+
+def _accusative(form: str) -> bool:
+    """Whether a word (a matching form) reads as an indefinite accusative,
+    its tanween written as a final alef (صلحا, فرضا, أبياتا: the news has
+    صلح, فرض, أبيات more often): an adverb or object after a name, never a
+    part of it, where a name's own final alef is part of the word (كوستا,
+    ابن سينا)."""
+    if not form.endswith(_ALEF):
+        return False
+    infos = word_infos()
+    written, bare = infos.get(form), infos.get(form[:-1])
+    return bare is not None and (written is None or bare.count > written.count)
 
 
 def _definite(form: str) -> bool:

@@ -14,6 +14,7 @@ from streams.ner.detect import (
     CRF,
     DOC,
     Span,
+    _accusative,
     _chunks,
     _conjoins,
     _joined,
@@ -255,3 +256,10 @@ def test_the_messenger_is_a_title() -> None:
     detector = get_detector()
     f = detector._from_tokens(["قام", "رسول", "الإسلام", "محمد", "بن", "عبد", "الله"])
     assert detector._after_titles(f, 1, 6) == 3
+
+
+def test_an_indefinite_accusative_after_a_name_is_no_part_of_it() -> None:
+    for word in ("صلحا", "فرضا", "أبياتا"):
+        assert _accusative(matching_form(word)), word
+    for word in ("كوستا", "سينا", "باشا", "فالنسيا", "كانتونا"):
+        assert not _accusative(matching_form(word)), word
