@@ -20,8 +20,9 @@ the fields of one document (title and body, or a CoNLL file's sentences):
    a place or organisation noun without the article before a person makes
    a place or organisation named after them (مسجد ابن طولون, جيش ابن أبي
    طالب), the person kept inside; a state's noun (دولة, ولاية) before a
-   person names a reign, no place; compass directions before a place make a
-   region of both (شمال إيطاليا, جنوب شرق آسيا), the place kept inside;
+   person names a reign, no place; compass directions around a place make
+   a region of both (شمال إيطاليا, جنوب شرق آسيا, ألمانيا الغربية), the
+   place kept inside;
 4. a rare word right after مدينة or بلدة is a place (مدينة الري) if nothing
    else tagged it;
 5. names the CRF found once are found everywhere else in the document too
@@ -98,6 +99,10 @@ _COMPETITIONS = frozenset({"كاس", "امم"})
 # Compass directions, as matching forms: before a place they name a region
 # of it (شمال إيطاليا, وسط آسيا).
 _DIRECTIONS = frozenset({"شمال", "جنوب", "شرق", "غرب", "وسط", "شمالي", "جنوبي", "شرقي", "غربي"})
+# And as adjectives after a place's name (ألمانيا الغربية, آسيا الوسطى):
+# feminine, as the names of countries and cities are; a masculine one agrees
+# with a noun before the place (ريف حلب الشمالي: Aleppo's northern countryside).
+_DIRECTION_ADJECTIVES = frozenset({"الشماليه", "الجنوبيه", "الشرقيه", "الغربيه", "الوسطي"})
 # A definite plural nisba (الفاطميون, الساسانيين), as a matching form.
 _NISBA_PLURAL = re.compile(r"ال.{3,}ي(?:ون|ين)")
 _ALEF = "ا"
@@ -434,33 +439,44 @@ class MentionDetector:
         return out
 
     def _regions(self, f: _Field, places: Sequence[Span], crf_spans: Sequence[Span]) -> list[Span]:
-        """Regions named by compass directions before a place (شمال إيطاليا,
-        وسط آسيا, جنوب شرق آسيا), as AQMAR and the KB's own regions (شرق
-        آسيا) name them, where the CRF left the directions out: one place of
-        the directions without the article and the place, the place kept
-        inside (linking still finds إيطاليا in شمال إيطاليا). A region does
-        not spread through the document (:meth:`_propagate`): spread, it
-        would replace the place the CRF found inside its other mentions."""
+        """Regions named by compass directions around a place (شمال إيطاليا,
+        وسط آسيا, جنوب شرق آسيا; ألمانيا الغربية), as AQMAR and the KB's own
+        regions (شرق آسيا, كوريا الجنوبية) name them, where the CRF left the
+        directions out: one place of the directions (nouns without the
+        article before, adjectives with it after) and the place, the place
+        kept inside (linking still finds إيطاليا in شمال إيطاليا). A region
+        does not spread through the document (:meth:`_propagate`): spread,
+        it would replace the place the CRF found inside its other mentions."""
         out = []
-        forms, words = self.lexicon.forms, f.words
+        forms, words, ids = self.lexicon.forms, f.words, f.id_list
         for place in places:
             if place.label != "LOC" or place.role != NAME:
                 continue
-            first = place.first
+            first, last = place.first, place.last
             while first > 0 and words[first - 1]:
-                form = forms[f.id_list[first - 1]]
+                form = forms[ids[first - 1]]
                 if _DIRECTIONS.isdisjoint(bare_candidates(form)) or _definite(form):
                     break
                 first -= 1
-            if first == place.first or any(s.first < first <= s.last for s in crf_spans):
-                continue  # a CRF span across the region's start
+            if (
+                last + 1 < len(ids)
+                and words[last + 1]
+                and forms[ids[last + 1]] in _DIRECTION_ADJECTIVES
+            ):
+                last += 1
+            if (first, last) == (place.first, place.last) or any(
+                s.first < first <= s.last or s.first <= last < s.last for s in crf_spans
+            ):
+                continue  # no direction, or a CRF span across the region's edge
             out.append(
                 place._replace(
                     start=f.starts[first],
+                    end=f.ends[last],
                     source=REGION,
                     entity=None,
-                    forms=(*self._span_forms(f, first, place.first - 1), *place.forms),
+                    forms=self._span_forms(f, first, last),
                     first=first,
+                    last=last,
                 )
             )
         return out

@@ -185,7 +185,7 @@ def test_a_noun_before_a_persons_name_makes_a_place_or_organisation_of_both() ->
     assert named(["كانت", "دولة", "بني", "طولون"]) == []
 
 
-def test_compass_directions_before_a_place_make_a_region_of_both() -> None:
+def test_compass_directions_around_a_place_make_a_region_of_both() -> None:
     detector = get_detector()
 
     def regions(tokens: list[str]) -> list[tuple[str, int, int]]:
@@ -197,6 +197,10 @@ def test_compass_directions_before_a_place_make_a_region_of_both() -> None:
     assert regions(["سافر", "إلى", "جنوب", "شرق", "تركيا"]) == [("LOC", 2, 4)]
     # A direction with the article is no part of the name (الشرقي للجامع).
     assert regions(["سافر", "إلى", "الشمال", "إيطاليا"]) == []
+    # After the place, a feminine adjective agrees with it; a masculine one
+    # with the noun before it (ريف حلب الشمالي).
+    assert regions(["في", "ألمانيا", "الغربية"]) == [("LOC", 1, 2)]
+    assert regions(["في", "ريف", "حلب", "الشمالي"]) == []
 
 
 def test_plural_nisbas_the_news_lacks_are_peoples_in_bio() -> None:
