@@ -323,8 +323,10 @@ class MentionDetector:
         """``found`` with the one-word places named by a city noun before
         them (مدينة الري, بلدة القطائع) in field ``index``: a word rare in the
         news and no trigger, right after مدينة or بلدة without the article,
-        that nothing else tagged, or that the CRF tagged a place alone. Both
-        come from :data:`CITY`, and spread through the document."""
+        that nothing else tagged, or that the CRF tagged a place alone or
+        with the noun (مدينة السلام → السلام: the noun is no part of the
+        name, as in AQMAR and the KB's cities). All come from :data:`CITY`,
+        and spread through the document."""
         heads = self._city_heads[f.word_ids].nonzero()[0].tolist()
         if not heads:
             return found
@@ -335,7 +337,13 @@ class MentionDetector:
         for j in heads:
             if j + 1 >= len(words) or words[j + 1] != words[j] + 1:
                 continue  # punctuation between
-            token = words[j + 1]
+            token, noun = words[j + 1], words[j]
+            span = found[at[noun]] if noun in at else None
+            if span and span.source == CRF and span.label == "LOC" and span.last == token:
+                out[at[noun]] = span._replace(
+                    start=f.starts[token], source=CITY, forms=span.forms[1:], first=token
+                )
+                continue
             if token in covered:
                 span = found[at[token]] if token in at else None
                 if span and span.source == CRF and span.label == "LOC" and span.last == token:

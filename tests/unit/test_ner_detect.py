@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from streams.ner.clitics import bare_candidates
 from streams.ner.detect import (
+    CITY,
     CRF,
     DOC,
     Span,
@@ -267,3 +268,12 @@ def test_an_indefinite_accusative_after_a_name_is_no_part_of_it() -> None:
         assert _accusative(matching_form(word)), word
     for word in ("كوستا", "سينا", "باشا", "فالنسيا", "كانتونا"):
         assert not _accusative(matching_form(word)), word
+
+
+def test_a_city_noun_is_no_part_of_the_place_it_names() -> None:
+    detector = get_detector()
+    f = detector._from_tokens(["عاش", "في", "مدينة", "السلام", "سنوات"])
+    forms = detector._span_forms(f, 2, 3)
+    span = Span(0, f.starts[2], f.ends[3], "LOC", CRF, None, NAME, forms, 2, 3)
+    (place,) = detector._after_city_nouns(0, f, [span])
+    assert (place.first, place.last, place.source) == (3, 3, CITY)
