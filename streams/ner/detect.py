@@ -31,7 +31,9 @@ the fields of one document (title and body, or a CoNLL file's sentences):
    context for;
 6. a person's span takes the lineage after it that nothing tagged (مروان
    [بن الحكم]), and people's spans side by side, with no و or mark
-   between, are one person (حسام الدين لاجين, أبو بكر محمد بن يحيى).
+   between, are one person (حسام الدين لاجين, أبو بكر محمد بن يحيى); a
+   name-like word between two names of one type in a list is one more
+   (العراق والشام ومصر).
 
 Everything is deterministic and per document; nothing is learned at run time.
 """
@@ -67,8 +69,9 @@ MODEL_PATH = Path(__file__).resolve().parent / "model.crfsuite"
 LABELS = {"person": "PER", "organization": "ORG", "location": "LOC"}
 #: Where a mention came from (:data:`CITY`: the word after a city noun;
 #: :data:`REGION`: compass directions and a place, see
-#: :meth:`MentionDetector._regions`).
-KB, CRF, DOC, CITY, REGION = "kb", "crf", "doc", "city", "region"
+#: :meth:`MentionDetector._regions`; :data:`LIST`: a name between two of a
+#: list, see :meth:`MentionDetector._listed`).
+KB, CRF, DOC, CITY, REGION, LIST = "kb", "crf", "doc", "city", "region", "list"
 # Token types the lexicon keeps (see :class:`~streams.ner.lexicon.Lexicon`).
 _LEXICON_MAX = 1 << 18
 # Lengths of word-form tails kept per type for :meth:`MentionDetector._propagate`.
@@ -96,6 +99,8 @@ _CITY_DEFINITE = frozenset({"المدينه", "البلده"})
 # Words before a name that make it part of a competition's name (كأس
 # إسبانيا, أمم أوروبا), as matching forms.
 _COMPETITIONS = frozenset({"كاس", "امم"})
+# Marks between the names of a list (X و Y، Z), as matching forms.
+_LIST_MARKS = frozenset({"و", "،", ","})
 # Compass directions, as matching forms: before a place they name a region
 # of it (شمال إيطاليا, وسط آسيا).
 _DIRECTIONS = frozenset({"شمال", "جنوب", "شرق", "غرب", "وسط", "شمالي", "جنوبي", "شرقي", "غربي"})
@@ -131,8 +136,8 @@ class Span(NamedTuple):
     label: str
     """``PER``, ``ORG`` or ``LOC``."""
     source: str
-    """:data:`KB`, :data:`CRF`, :data:`CITY`, :data:`REGION` or :data:`DOC`
-    (propagated within the document)."""
+    """:data:`KB`, :data:`CRF`, :data:`CITY`, :data:`REGION`, :data:`LIST` or
+    :data:`DOC` (propagated within the document)."""
     entity: KbEntity | None
     """The KB entity, for gazetteer matches."""
     role: str
@@ -291,8 +296,42 @@ class MentionDetector:
         kept = self._propagate(fields, kept)
         covered = {(s.field, i) for s in kept for i in range(s.first, s.last + 1)}
         kept = [self._with_lineage(fields[s.field], s, covered) for s in kept]
+        kept.extend(self._listed(fields, kept))
         kept.sort(key=lambda s: (s.field, s.start, -s.end))
         return _joined(kept)
+
+    def _listed(self, fields: list[_Field], spans: Sequence[Span]) -> list[Span]:
+        """One-word names of a list that nothing tagged between two tagged
+        names of one type (العراق والشام وشمال أفريقيا, المسيحيين و الهنود و
+        الصينيين): a word rare enough in the news to be a name (see
+        :func:`_name_like`), joined to both by و or a comma."""
+        out = []
+        forms = self.lexicon.forms
+        for index, f in enumerate(fields):
+            mine = [s for s in spans if s.field == index]
+            covered = {i for s in mine for i in range(s.first, s.last + 1)}
+            ending = {s.last: s.label for s in mine if s.role == NAME}
+            starting = {s.first: s.label for s in mine if s.role == NAME}
+            size = len(f.id_list)
+            for i in f.word_index:
+                form = forms[f.id_list[i]]
+                if i in covered or i == 0 or i + 1 >= size or form in _LIST_MARKS:
+                    continue
+                attached = form.startswith(_AND)
+                before = forms[f.id_list[i - 1]]
+                left = ending.get(i - 1) if attached else None
+                if not attached and before in _LIST_MARKS and i >= 2:
+                    left = ending.get(i - 2)
+                after = forms[f.id_list[i + 1]]
+                right = starting.get(i + 1) if after.startswith(_AND) else None
+                if after in _LIST_MARKS and i + 2 < size:
+                    right = starting.get(i + 2)
+                if left is None or left != right or not _name_like(preferred_bare(form)):
+                    continue
+                out.append(
+                    Span(index, f.starts[i], f.ends[i], left, LIST, None, NAME, (form,), i, i)
+                )
+        return out
 
     def _with_lineage(self, f: _Field, span: Span, covered: set[tuple[int, int]]) -> Span:
         """A person's span with the lineage right after it that no span

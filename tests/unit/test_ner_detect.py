@@ -277,3 +277,16 @@ def test_a_city_noun_is_no_part_of_the_place_it_names() -> None:
     span = Span(0, f.starts[2], f.ends[3], "LOC", CRF, None, NAME, forms, 2, 3)
     (place,) = detector._after_city_nouns(0, f, [span])
     assert (place.first, place.last, place.source) == (3, 3, CITY)
+
+
+def test_a_name_between_two_names_of_a_list_is_one_more() -> None:
+    detector = get_detector()
+    f = detector._from_tokens(["في", "العراق", "والشام", "ومصر", "والعالم", "ومصر"])
+
+    def place(i: int) -> Span:
+        forms = detector._span_forms(f, i, i)
+        return Span(0, f.starts[i], f.ends[i], "LOC", CRF, None, NAME, forms, i, i)
+
+    listed = detector._listed([f], [place(1), place(3), place(5)])
+    # العالم is too frequent in the news to be a name.
+    assert [(s.label, s.first, s.last) for s in listed] == [("LOC", 2, 2)]
