@@ -76,7 +76,6 @@ KB, CRF, DOC, CITY, REGION, LIST = "kb", "crf", "doc", "city", "region", "list"
 _LEXICON_MAX = 1 << 18
 # Lengths of word-form tails kept per type for :meth:`MentionDetector._propagate`.
 _TAILS = (3, 4, 5)
-# Words that join the parts of Arabic names; never a short form of one.
 # Labels whose one-word names spread (see :meth:`MentionDetector._propagate`):
 # people only. Spreading one-word places and organisations cost 4 points of
 # LOC precision in cross-validation (الكمبيوتر tagged once became 61 errors).
@@ -122,8 +121,10 @@ _POLITIES = frozenset({"دوله", "ولايه", "مملكه", "اماره", "ج
 # foreign W (وايلدر, ويبر, ووكر) when the news does not know the word.
 _AND = "و"
 _FOREIGN_W = frozenset("اوي")
+# Words that join the parts of Arabic names (بني and بنو, "sons of", a
+# tribe's or dynasty's: بني أمية); never a short form of one.
 _NAME_LINKS = frozenset(
-    {"بن", "ابن", "بنت", "ابو", "ابي", "ام", "ال", "عبد", "دي", "دا", "فون", "van"}
+    {"بن", "ابن", "بنت", "بني", "بنو", "ابو", "ابي", "ام", "ال", "عبد", "دي", "دا", "فون", "van"}
 )
 
 

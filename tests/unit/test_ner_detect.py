@@ -290,3 +290,9 @@ def test_a_name_between_two_names_of_a_list_is_one_more() -> None:
     listed = detector._listed([f], [place(1), place(3), place(5)])
     # العالم is too frequent in the news to be a name.
     assert [(s.label, s.first, s.last) for s in listed] == [("LOC", 2, 2)]
+
+
+def test_sons_of_is_no_short_form_of_a_tribes_name() -> None:
+    # بني أمية spreads; بني (also بنى, "built", as a matching form) does not.
+    (labels,) = get_detector().tag_tokens([["حكم", "بني", "أمية", "ثم", "بنى", "المسجد", "."]])
+    assert labels[4] == "O"
