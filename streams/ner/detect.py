@@ -5,12 +5,12 @@ the fields of one document (title and body, or a CoNLL file's sentences):
 
 1. the CRF (:mod:`streams.ner.crf`) labels every sentence; a person's span
    never begins with a title (السلطان لاجين is لاجين, as annotators mark
-   it), nor ends in a word joining a name's parts (عمر بن → عمر بن الخطاب),
-   and a title alone (الخليفة) is no name, nor a eulogy after the name part
-   of it (كرم الله وجهه), nor an indefinite accusative (دخل أبو عبيدة
-   صلحا); names joined by و are one span
-   each (أرسطو وبطليموس), and و + a word that reads as no name ends the
-   span;
+   it, also when the title is just before the span), nor ends in a word
+   joining a name's parts (عمر بن → عمر بن الخطاب), a eulogy (كرم الله
+   وجهه) or an indefinite accusative (دخل أبو عبيدة صلحا); a title alone
+   (الخليفة) is no name; names joined by و are one span each (أرسطو
+   وبطليموس), و + a word that reads as no name ends the span, and a word
+   with a possessive suffix separates two names (مروان خلفه ابنه الوليد);
 2. the gazetteer (:mod:`streams.ner.gazetteer`) finds KB names and demonyms;
 3. KB matches win where the two overlap (they are curated and linked), except
    that an organisation the CRF found may contain a KB match (وزارة الخارجية
@@ -110,6 +110,11 @@ _DIRECTION_ADJECTIVES = frozenset({"الشماليه", "الجنوبيه", "ال
 # A definite plural nisba (الفاطميون, الساسانيين), as a matching form.
 _NISBA_PLURAL = re.compile(r"ال.{3,}ي(?:ون|ين)")
 _ALEF = "ا"
+_HIS = "ه"
+# Trigger-context bucket (:data:`~streams.ner.clusters.WordInfo.after_trigger`)
+# from which a word as written follows person titles often enough (5% of its
+# occurrences) to be a given name.
+_GIVEN_NAME_BUCKET = 2
 # Verbs of the blessings said after a name (كرم الله وجهه, رضي الله عنه,
 # رحمه الله, صلى الله عليه وسلم), as matching forms, and the word after them.
 _EULOGIES = frozenset({"كرم", "رضي", "رحمه", "رحمها", "رحمهم", "صلي"})
@@ -631,17 +636,24 @@ class MentionDetector:
         each, the و-word beginning the next (see :func:`_conjoins`). A
         word after the و that does not read as a name (:func:`_reads_as_name`:
         دي وأستطاع) ends the span, as a conjunction ends a name in linking
-        (:func:`~streams.ner.names.trim`)."""
+        (:func:`~streams.ner.names.trim`). A word with a possessive suffix
+        (:func:`_suffixed`: عبد الملك بن مروان خلفه ابنه الوليد) is in no
+        name: the names on either side of it are spans of their own."""
         parts = []
         surfaces, forms, ids = self.lexicon.surfaces, self.lexicon.forms, f.id_list
         for i in range(first + 1, last + 1):
-            if f.words[i] and _conjoins(surfaces[ids[i]], forms[ids[i]]):
+            if not f.words[i]:
+                continue
+            if _suffixed(surfaces[ids[i]], forms[ids[i]]):
+                parts.append((first, i - 1))
+                first = i + 1
+            elif i > first and _conjoins(surfaces[ids[i]], forms[ids[i]]):
                 if not _reads_as_name(forms[ids[i]][1:]):
                     return [*parts, (first, i - 1)]
                 parts.append((first, i - 1))
                 first = i
         parts.append((first, last))
-        return parts
+        return [(a, b) for a, b in parts if a <= b]
 
     def _propagate(self, fields: list[_Field], found: list[Span]) -> list[Span]:
         """``found`` and the other occurrences of names the CRF found,
@@ -997,6 +1009,20 @@ def _conjoins(surface: str, form: str) -> bool:
     if written is not None:
         return bare is not None and bare.count > written.count
     return bare is not None or surface[1] not in _FOREIGN_W or form[1:3] == ARTICLE
+
+
+def _suffixed(surface: str, form: str) -> bool:
+    """Whether a word ends in the possessive suffix ه ("his": خلفه, ابنه):
+    written with ه, not ة, and the news has the word without it more often
+    (خلف, ابن), unless the word as written follows person titles, a name
+    (عبده, طه; نزيه and فقيه have no shorter word)."""
+    if not surface.endswith(_HIS) or len(form) < 4:
+        return False
+    infos = word_infos()
+    written, bare = infos.get(form), infos.get(form[:-1])
+    if bare is None or (written is not None and written.count >= bare.count):
+        return False
+    return written is None or written.after_trigger[0] < _GIVEN_NAME_BUCKET
 
 
 def _accusative(form: str) -> bool:

@@ -22,6 +22,7 @@ from streams.ner.detect import (
     _name_part_like,
     _plural_nisba,
     _reads_as_name,
+    _suffixed,
     _tail_length,
     get_detector,
     majority,
@@ -296,3 +297,15 @@ def test_sons_of_is_no_short_form_of_a_tribes_name() -> None:
     # بني أمية spreads; بني (also بنى, "built", as a matching form) does not.
     (labels,) = get_detector().tag_tokens([["حكم", "بني", "أمية", "ثم", "بنى", "المسجد", "."]])
     assert labels[4] == "O"
+
+
+def test_a_word_with_a_possessive_suffix_is_in_no_name() -> None:
+    detector = get_detector()
+    tokens = ["بعد", "عبد", "الملك", "بن", "مروان", "خلفه", "ابنه", "الوليد"]
+    f = detector._from_tokens(tokens)
+    assert detector._coordinated(f, 1, 7) == [(1, 4), (7, 7)]
+    for word in ("خلفه", "ابنه"):
+        assert _suffixed(word, matching_form(word)), word
+    # Names as written: no shorter word (نزيه), after titles (عبده), or ة (خليفة).
+    for word in ("نزيه", "فقيه", "عبده", "خليفة"):
+        assert not _suffixed(word, matching_form(word)), word
