@@ -33,7 +33,8 @@ the fields of one document (title and body, or a CoNLL file's sentences):
    [بن الحكم]), and people's spans side by side, with no و or mark
    between, are one person (حسام الدين لاجين, أبو بكر محمد بن يحيى); a
    name-like word between two names of one type in a list is one more
-   (العراق والشام ومصر).
+   (العراق والشام ومصر), and a regnal name after a ruler's title is a
+   person (الخليفة المعتضد بالله).
 
 Everything is deterministic and per document; nothing is learned at run time.
 """
@@ -119,6 +120,10 @@ _GIVEN_NAME_BUCKET = 2
 # رحمه الله, صلى الله عليه وسلم), as matching forms, and the word after them.
 _EULOGIES = frozenset({"كرم", "رضي", "رحمه", "رحمها", "رحمهم", "صلي"})
 _GOD = "الله"
+# The words of a regnal name that joins a ruler's epithet to God (المعتضد
+# بالله, الآمر بأحكام الله, المعز لدين الله), as matching forms.
+_BY_GOD = "بالله"
+_BY_GODS_WORD = frozenset({"بامر", "باحكام", "لدين"})
 # Nouns of a state or a rule, as matching forms: before a person they name
 # a reign (دولة بني طولون, ولاية بن طولون), not a place.
 _POLITIES = frozenset({"دوله", "ولايه", "مملكه", "اماره", "جمهوريه"})
@@ -303,8 +308,63 @@ class MentionDetector:
         covered = {(s.field, i) for s in kept for i in range(s.first, s.last + 1)}
         kept = [self._with_lineage(fields[s.field], s, covered) for s in kept]
         kept.extend(self._listed(fields, kept))
+        kept.extend(self._regnal_names(fields, kept))
         kept.sort(key=lambda s: (s.field, s.start, -s.end))
         return _joined(kept)
+
+    def _regnal_names(self, fields: list[_Field], spans: Sequence[Span]) -> list[Span]:
+        """Regnal names that nothing tagged after a ruler's title (الخليفة
+        المعتضد بالله, الخليفة الفاطمي العزيز بالله, الآمر بأحكام الله): a
+        word with the article and بالله, or بأمر, بأحكام or لدين and الله,
+        the title just before, or before adjectives with the article. Without
+        the title such a phrase is a prayer's (الإيمان بالله, إلا بالله)."""
+        out = []
+        forms = self.lexicon.forms
+        for index, f in enumerate(fields):
+            covered = {i for s in spans if s.field == index for i in range(s.first, s.last + 1)}
+            ids, words = f.id_list, f.word_index
+            for n, i in enumerate(words):
+                form = forms[ids[i]]
+                if form == _BY_GOD:
+                    last = i
+                elif (
+                    form in _BY_GODS_WORD
+                    and n + 1 < len(words)
+                    and forms[ids[words[n + 1]]] == _GOD
+                ):
+                    last = words[n + 1]
+                else:
+                    continue
+                if n < 2 or not _definite(forms[ids[words[n - 1]]]):
+                    continue
+                first = words[n - 1]
+                before = n - 2
+                while (
+                    before > 0
+                    and not is_title(forms[ids[words[before]]])
+                    and _definite(forms[ids[words[before]]])
+                ):
+                    before -= 1
+                if not is_title(forms[ids[words[before]]]) or any(
+                    i in covered for i in range(first, last + 1)
+                ):
+                    continue
+                span_forms = self._span_forms(f, first, last)
+                out.append(
+                    Span(
+                        index,
+                        f.starts[first],
+                        f.ends[last],
+                        "PER",
+                        CRF,
+                        None,
+                        NAME,
+                        span_forms,
+                        first,
+                        last,
+                    )
+                )
+        return out
 
     def _listed(self, fields: list[_Field], spans: Sequence[Span]) -> list[Span]:
         """One-word names of a list that nothing tagged between two tagged

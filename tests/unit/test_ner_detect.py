@@ -309,3 +309,16 @@ def test_a_word_with_a_possessive_suffix_is_in_no_name() -> None:
     # Names as written: no shorter word (نزيه), after titles (عبده), or ة (خليفة).
     for word in ("نزيه", "فقيه", "عبده", "خليفة"):
         assert not _suffixed(word, matching_form(word)), word
+
+
+def test_a_regnal_name_after_a_rulers_title_is_a_person() -> None:
+    detector = get_detector()
+
+    def regnal(tokens: list[str]) -> list[tuple[int, int]]:
+        f = detector._from_tokens(tokens)
+        return [(s.first, s.last) for s in detector._regnal_names([f], [])]
+
+    assert regnal(["أنشأه", "الخليفة", "المعتضد", "بالله", "سنة"]) == [(2, 3)]
+    assert regnal(["الخليفة", "الفاطمي", "الآمر", "بأحكام", "الله"]) == [(2, 4)]
+    # Without a title: a prayer's words.
+    assert regnal(["من", "أركان", "الإيمان", "بالله"]) == []
