@@ -33,8 +33,9 @@ the fields of one document (title and body, or a CoNLL file's sentences):
    [بن الحكم]), and people's spans side by side, with no و or mark
    between, are one person (حسام الدين لاجين, أبو بكر محمد بن يحيى); a
    name-like word between two names of one type in a list is one more
-   (العراق والشام ومصر), and a regnal name after a ruler's title is a
-   person (الخليفة المعتضد بالله).
+   (العراق والشام ومصر), and a regnal name or an epithet the news does not
+   know after a ruler's title is a person (الخليفة المعتضد بالله, الخليفة
+   المستنصر).
 
 Everything is deterministic and per document; nothing is learned at run time.
 """
@@ -123,6 +124,10 @@ _GOD = "الله"
 # The words of a regnal name that joins a ruler's epithet to God (المعتضد
 # بالله, الآمر بأحكام الله, المعز لدين الله), as matching forms.
 _BY_GOD = "بالله"
+# Titles of rulers, whose epithet follows them (الخليفة المستنصر), and the
+# nisba ending of an adjective after them (الخليفة الأموي), as matching forms.
+_RULERS = frozenset({"الخليفه", "السلطان", "الملك", "الامير", "الشيخ", "الامام"})
+_NISBA = "ي"
 _BY_GODS_WORD = frozenset({"بامر", "باحكام", "لدين"})
 # Nouns of a state or a rule, as matching forms: before a person they name
 # a reign (دولة بني طولون, ولاية بن طولون), not a place.
@@ -309,6 +314,7 @@ class MentionDetector:
         kept = [self._with_lineage(fields[s.field], s, covered) for s in kept]
         kept.extend(self._listed(fields, kept))
         kept.extend(self._regnal_names(fields, kept))
+        kept.extend(self._after_rulers(fields, kept))
         kept.sort(key=lambda s: (s.field, s.start, -s.end))
         return _joined(kept)
 
@@ -363,6 +369,34 @@ class MentionDetector:
                         first,
                         last,
                     )
+                )
+        return out
+
+    def _after_rulers(self, fields: list[_Field], spans: Sequence[Span]) -> list[Span]:
+        """A ruler's epithet that nothing tagged right after his title
+        (الخليفة المستنصر, الملك الأشرف): a word with the article that the
+        news does not know, after الخليفة, السلطان, الملك, الأمير, الشيخ or
+        الإمام, and no nisba (الخليفة الفاطمي is a dynasty's caliph)."""
+        out = []
+        forms = self.lexicon.forms
+        infos = word_infos()
+        for index, f in enumerate(fields):
+            covered = {i for s in spans if s.field == index for i in range(s.first, s.last + 1)}
+            ids, words = f.id_list, f.word_index
+            for n in range(1, len(words)):
+                i = words[n]
+                form, title = forms[ids[i]], forms[ids[words[n - 1]]]
+                if (
+                    i in covered
+                    or not form.startswith(ARTICLE)
+                    or form.endswith(_NISBA)
+                    or form in infos
+                    or _RULERS.isdisjoint(bare_candidates(title))
+                    or (n > 1 and forms[ids[words[n - 2]]] == _ABD)
+                ):
+                    continue
+                out.append(
+                    Span(index, f.starts[i], f.ends[i], "PER", CRF, None, NAME, (form,), i, i)
                 )
         return out
 

@@ -322,3 +322,18 @@ def test_a_regnal_name_after_a_rulers_title_is_a_person() -> None:
     assert regnal(["الخليفة", "الفاطمي", "الآمر", "بأحكام", "الله"]) == [(2, 4)]
     # Without a title: a prayer's words.
     assert regnal(["من", "أركان", "الإيمان", "بالله"]) == []
+
+
+def test_a_rare_epithet_after_a_rulers_title_is_the_ruler() -> None:
+    detector = get_detector()
+
+    def epithets(tokens: list[str]) -> list[int]:
+        f = detector._from_tokens(tokens)
+        return [s.first for s in detector._after_rulers([f], [])]
+
+    assert epithets(["وأمر", "الخليفة", "المستنصر", "بعمل", "محراب"]) == [2]
+    # A nisba names the dynasty, a frequent word is a common one, and الملك
+    # after عبد is a name's part.
+    assert epithets(["الخليفة", "الفاطمي", "أمر"]) == []
+    assert epithets(["الملك", "الجديد", "أمر"]) == []
+    assert epithets(["عبد", "الملك", "المستنصر"]) == []
