@@ -1107,16 +1107,20 @@ def _conjoins(surface: str, form: str) -> bool:
 
 def _suffixed(surface: str, form: str) -> bool:
     """Whether a word ends in the possessive suffix ه ("his": خلفه, ابنه):
-    written with ه, not ة, and the news has the word without it more often
-    (خلف, ابن), unless the word as written follows person titles, a name
-    (عبده, طه; نزيه and فقيه have no shorter word)."""
+    written with ه, not ة, common in the news as written, and more common
+    without the ه (خلف, ابن); unless the word as written follows person
+    titles, a name (عبده, طه; نزيه and فقيه have no shorter word, and
+    foreign names such as ريميه, Rimet, are rare as written)."""
     if not surface.endswith(_HIS) or len(form) < 4:
         return False
     infos = word_infos()
     written, bare = infos.get(form), infos.get(form[:-1])
-    if bare is None or (written is not None and written.count >= bare.count):
-        return False
-    return written is None or written.after_trigger[0] < _GIVEN_NAME_BUCKET
+    return (
+        written is not None
+        and bare is not None
+        and _KNOWN_WORD_COUNT <= written.count < bare.count
+        and written.after_trigger[0] < _GIVEN_NAME_BUCKET
+    )
 
 
 def _accusative(form: str) -> bool:

@@ -307,7 +307,7 @@ def test_a_word_with_a_possessive_suffix_is_in_no_name() -> None:
     for word in ("خلفه", "ابنه"):
         assert _suffixed(word, matching_form(word)), word
     # Names as written: no shorter word (نزيه), after titles (عبده), or ة (خليفة).
-    for word in ("نزيه", "فقيه", "عبده", "خليفة"):
+    for word in ("نزيه", "فقيه", "عبده", "خليفة", "ريميه"):
         assert not _suffixed(word, matching_form(word)), word
 
 
