@@ -217,6 +217,8 @@ class MentionDetector:
         self._entries: list[Entry] = []
         self._starts_name = np.zeros(0, dtype=bool)
         self._city_heads = np.zeros(0, dtype=bool)
+        self._ruler_titles = np.zeros(0, dtype=bool)
+        self._regnal_marks = np.zeros(0, dtype=bool)
         self._tails = np.zeros((0, len(_TAILS)), dtype=np.int64)
         self._tail_ids: dict[str, int] = {}
         self._emissions = np.zeros((0, len(WINDOW), len(model.labels) if model else 0))
@@ -327,9 +329,13 @@ class MentionDetector:
         out = []
         forms = self.lexicon.forms
         for index, f in enumerate(fields):
+            marks = self._regnal_marks[f.word_ids].nonzero()[0].tolist()
+            if not marks:
+                continue
             covered = {i for s in spans if s.field == index for i in range(s.first, s.last + 1)}
             ids, words = f.id_list, f.word_index
-            for n, i in enumerate(words):
+            for n in marks:
+                i = words[n]
                 form = forms[ids[i]]
                 if form == _BY_GOD:
                     last = i
@@ -381,17 +387,19 @@ class MentionDetector:
         forms = self.lexicon.forms
         infos = word_infos()
         for index, f in enumerate(fields):
+            titles = self._ruler_titles[f.word_ids].nonzero()[0].tolist()
+            if not titles:
+                continue
             covered = {i for s in spans if s.field == index for i in range(s.first, s.last + 1)}
             ids, words = f.id_list, f.word_index
-            for n in range(1, len(words)):
+            for n in (title + 1 for title in titles if title + 1 < len(words)):
                 i = words[n]
-                form, title = forms[ids[i]], forms[ids[words[n - 1]]]
+                form = forms[ids[i]]
                 if (
                     i in covered
                     or not form.startswith(ARTICLE)
                     or form.endswith(_NISBA)
                     or form in infos
-                    or _RULERS.isdisjoint(bare_candidates(title))
                     or (n > 1 and forms[ids[words[n - 2]]] == _ABD)
                 ):
                     continue
@@ -409,27 +417,33 @@ class MentionDetector:
         forms = self.lexicon.forms
         for index, f in enumerate(fields):
             mine = [s for s in spans if s.field == index]
+            names = [s for s in mine if s.role == NAME]
+            if len(names) < 2:
+                continue
             covered = {i for s in mine for i in range(s.first, s.last + 1)}
-            ending = {s.last: s.label for s in mine if s.role == NAME}
-            starting = {s.first: s.label for s in mine if s.role == NAME}
-            size = len(f.id_list)
-            for i in f.word_index:
-                form = forms[f.id_list[i]]
-                if i in covered or i == 0 or i + 1 >= size or form in _LIST_MARKS:
+            starting = {s.first: s.label for s in names}
+            ids, size = f.id_list, len(f.id_list)
+            for left in names:
+                i = left.last + 1
+                if i + 1 >= size:
                     continue
-                attached = form.startswith(_AND)
-                before = forms[f.id_list[i - 1]]
-                left = ending.get(i - 1) if attached else None
-                if not attached and before in _LIST_MARKS and i >= 2:
-                    left = ending.get(i - 2)
-                after = forms[f.id_list[i + 1]]
-                right = starting.get(i + 1) if after.startswith(_AND) else None
-                if after in _LIST_MARKS and i + 2 < size:
+                if forms[ids[i]] in _LIST_MARKS:
+                    i += 1  # X و Y, X، Y
+                    if i + 1 >= size or forms[ids[i]].startswith(_AND):
+                        continue
+                elif not forms[ids[i]].startswith(_AND):
+                    continue  # X وY
+                form, after = forms[ids[i]], forms[ids[i + 1]]
+                if not f.words[i] or i in covered or form in _LIST_MARKS:
+                    continue
+                if after in _LIST_MARKS:
                     right = starting.get(i + 2)
-                if left is None or left != right or not _name_like(preferred_bare(form)):
+                else:
+                    right = starting.get(i + 1) if after.startswith(_AND) else None
+                if right != left.label or not _name_like(preferred_bare(form)):
                     continue
                 out.append(
-                    Span(index, f.starts[i], f.ends[i], left, LIST, None, NAME, (form,), i, i)
+                    Span(index, f.starts[i], f.ends[i], right, LIST, None, NAME, (form,), i, i)
                 )
         return out
 
@@ -962,12 +976,20 @@ class MentionDetector:
             capacity = max(end, 2 * len(self._starts_name), 1024)
             self._starts_name = grown(self._starts_name, capacity)
             self._city_heads = grown(self._city_heads, capacity)
+            self._ruler_titles = grown(self._ruler_titles, capacity)
+            self._regnal_marks = grown(self._regnal_marks, capacity)
             self._tails = grown(self._tails, capacity)
             self._emissions = grown(self._emissions, capacity)
         entries = self.gazetteer.entries(surfaces, type_forms)
         self._entries[first:] = entries
         self._starts_name[first:end] = [entry.starts_names for entry in entries]
         self._city_heads[first:end] = [_is_city_noun(form) for form in type_forms]
+        self._ruler_titles[first:end] = [
+            not _RULERS.isdisjoint(bare_candidates(form)) for form in type_forms
+        ]
+        self._regnal_marks[first:end] = [
+            form == _BY_GOD or form in _BY_GODS_WORD for form in type_forms
+        ]
         if not first:  # the lexicon starts afresh
             self._tail_ids.clear()
             self._form_types.clear()
