@@ -37,7 +37,13 @@ import numpy as np
 
 from streams.kb import KbEntity
 from streams.kb.catalog import kb_entities, kb_stop_phrases
-from streams.ner.clitics import ARTICLE, bare_candidates, core_letters, is_arabic
+from streams.ner.clitics import (
+    ARTICLE,
+    bare_candidates,
+    core_letters,
+    is_arabic,
+    stripped_forms,
+)
 from streams.ner.clusters import COMMON_WORD_COUNT, RARE_WORD_COUNT, is_common_word, word_infos
 from streams.ner.conll import OUTSIDE
 from streams.ner.crf import CrfModel
@@ -79,9 +85,16 @@ _CITY_DEFINITE = frozenset({"المدينه", "البلده"})
 # Words before a name that make it part of a competition's name (كأس
 # إسبانيا, أمم أوروبا), as matching forms.
 _COMPETITIONS = frozenset({"كاس", "امم"})
+# Organisation nouns that make no organisation with the place after them
+# (see :meth:`MentionDetector._named_after_places`), as matching forms.
+_NOT_ORG_HEADS = frozenset({"برنامج"})
 _NAME_LINKS = frozenset(
     {"بن", "ابن", "بنت", "ابو", "ابي", "ام", "ال", "عبد", "دي", "دا", "فون", "van"}
 )
+# Words that begin a foreign name and never end one (سان جيرمان, سانت لويس,
+# لوس أنجلوس): the CRF often stops before the rest of the name.
+_NAME_PREFIXES = frozenset({"سان", "سانت", "سانتا", "سانتو", "لوس", "لاس"})
+_PERSON_LINKS = _NAME_LINKS | _NAME_PREFIXES
 
 
 class Span(NamedTuple):
@@ -278,6 +291,10 @@ class MentionDetector:
         """Organisations named by an organisation noun and a KB place
         (منتخب البرتغال, جامعة القاهرة) that the CRF left as the place alone.
 
+        The two make a construct (idafa), whose first noun never has the
+        article: الهيئة بجدة is "the authority, in Jeddah", الشركة السعودية
+        "the Saudi company". A programme of a country is its programme, not
+        an organisation (برنامج إيران النووي), so programmes are left out.
         The place is kept too, nested (as an organisation holding a KB
         match is, see :func:`_keep_crf`)."""
         out = []
@@ -287,7 +304,9 @@ class MentionDetector:
             if place.label != "LOC" or place.role != NAME or head < 0 or not words[head]:
                 continue
             form = forms[f.id_list[head]]
-            if "ORG" not in triggers_of(form):
+            if "ORG" not in triggers_of(form) or _definite(form):
+                continue
+            if not _NOT_ORG_HEADS.isdisjoint(bare_candidates(form)):
                 continue
             if any(s.first <= head <= s.last for s in crf_spans):
                 continue
@@ -364,12 +383,18 @@ class MentionDetector:
                 last -= 1
             if kind == "PER":
                 first = self._after_titles(f, first, last)
-                last = self._past_link(f, last)
+                last = self._past_link(f, last, _PERSON_LINKS)
                 if first <= last:
                     first = self._before_link(f, first)
+            else:
+                last = self._past_link(f, last, _NAME_PREFIXES)
             if first > last:
                 continue
-            out[index].append(
+            spans = out[index]
+            if spans and spans[-1].last >= first:  # the one before took this one's first word
+                previous = spans.pop()
+                first, last, kind = previous.first, max(last, previous.last), previous.label
+            spans.append(
                 Span(
                     index,
                     f.starts[first],
@@ -533,14 +558,15 @@ class MentionDetector:
                 break
         return first
 
-    def _past_link(self, f: _Field, last: int) -> int:
-        """The last token of a person's span ending at ``last``, one word
-        further if that is a word joining the parts of a name (عمر بن →
-        عمر بن الخطاب): no name ends in one."""
+    def _past_link(self, f: _Field, last: int, links: frozenset[str]) -> int:
+        """The last token of a span ending at ``last``, one word further if
+        that is one of ``links``, words that join the parts of a name or
+        begin one (عمر بن → عمر بن الخطاب, سان → سان جيرمان): no name ends
+        in one."""
         following = last + 1
         if following < len(f.id_list) and f.words[following]:
             form = self.lexicon.forms[f.id_list[last]]
-            if not _NAME_LINKS.isdisjoint(bare_candidates(form)):
+            if not links.isdisjoint(bare_candidates(form)):
                 return following
         return last
 
@@ -692,6 +718,11 @@ def _name_part_like(form: str) -> bool:
     # (كارتر, كيري): their letters still say name, where الكثير's do not.
     scores = name_scores(form)
     return bool(scores) and scores[0] >= _PERSON_LIKE_BUCKET
+
+
+def _definite(form: str) -> bool:
+    """Whether a word has the article, maybe after proclitics (الهيئة, بالهيئة, للهيئة)."""
+    return any(candidate.startswith(ARTICLE) for candidate in (form, *stripped_forms(form)))
 
 
 def _is_city_noun(form: str) -> bool:
