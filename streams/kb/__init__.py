@@ -44,6 +44,12 @@ class KbEntity:
     such as الروسي/الروسية, "Russian"): matched and linked like names, but
     kept apart so that NER evaluation can leave them out (annotation
     guidelines tag the country, not the adjective)."""
+    linked_aliases: tuple[str, ...] = ()
+    """Names that refer to the entity only where detection has found a name:
+    a mention the CRF finds with one of them is linked to the entity, but
+    they are never matched in raw text nor used as gazetteer features
+    (الدولة الإسلامية is Islamic State in the news and the caliphs' Islamic
+    state in history: as a KB name it cost cross-validated F1)."""
 
     def __post_init__(self) -> None:
         if self.type not in ENTITY_TYPES:

@@ -59,6 +59,7 @@ def country_entities() -> tuple[KbEntity, ...]:
     codes = sorted(code for code in names["en"] if _is_place(code))
     variants = {language: _regional_variants(language) for language in _LANGUAGES}
     curated = _curated_aliases(frozenset(codes))
+    linked = _curated_aliases(frozenset(codes), "linked_aliases")
     demonyms = _demonyms(frozenset(codes))
     entities: list[KbEntity] = []
     slugs: dict[str, str] = {}
@@ -80,6 +81,7 @@ def country_entities() -> tuple[KbEntity, ...]:
                 source=SOURCE,
                 aliases=tuple(name for name in dict.fromkeys(extra) if name not in canonical),
                 demonyms=demonyms.get(code, ()),
+                linked_aliases=tuple(linked[code]),
             )
         )
     return tuple(entities)
@@ -121,7 +123,7 @@ def _regional_variants(language: str) -> dict[str, list[str]]:
 def _curated() -> dict[str, Any]:
     text = resources.files(__package__).joinpath(_CURATED_FILE).read_text(encoding="utf-8")
     data: dict[str, Any] = json.loads(text)
-    for item in [*data["aliases"], *data["stop_phrases"]]:
+    for item in [*data["aliases"], *data.get("linked_aliases", ()), *data["stop_phrases"]]:
         if not item.get("note", "").strip() or not item.get("names"):
             raise ValueError(f"{_CURATED_FILE}: every item needs names and a note: {item}")
     return data
@@ -139,9 +141,11 @@ def _demonyms(codes: frozenset[str]) -> dict[str, tuple[str, ...]]:
     return found
 
 
-def _curated_aliases(codes: frozenset[str]) -> dict[str, list[str]]:
+def _curated_aliases(codes: frozenset[str], kind: str = "aliases") -> dict[str, list[str]]:
+    """Names of the curated file's list ``kind`` (``aliases`` or
+    ``linked_aliases``, see :attr:`KbEntity.linked_aliases`) by region code."""
     aliases: dict[str, list[str]] = {code: [] for code in codes}
-    for item in _curated()["aliases"]:
+    for item in _curated().get(kind, ()):
         if item["code"] not in codes:
             raise ValueError(f"{_CURATED_FILE}: {item['code']!r} is not a KB region code")
         aliases[item["code"]].extend(item["names"])

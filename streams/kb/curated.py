@@ -62,6 +62,7 @@ def curated_entities() -> tuple[KbEntity, ...]:
                     slug=slug,
                     source=SOURCE,
                     aliases=tuple(n for n in dict.fromkeys(names) if n not in canonical),
+                    linked_aliases=tuple(item.get("linked_aliases", ())),
                 )
             )
     return tuple(entities)

@@ -55,7 +55,13 @@ import numpy as np
 
 from streams.kb import KbEntity
 from streams.kb.catalog import kb_entities, kb_stop_phrases
-from streams.ner.clitics import ARTICLE, bare_candidates, core_letters, is_arabic, stripped_forms
+from streams.ner.clitics import (
+    ARTICLE,
+    bare_candidates,
+    core_letters,
+    is_arabic,
+    stripped_forms,
+)
 from streams.ner.clusters import COMMON_WORD_COUNT, RARE_WORD_COUNT, is_common_word, word_infos
 from streams.ner.conll import OUTSIDE
 from streams.ner.crf import CrfModel
@@ -100,6 +106,9 @@ _CITY_DEFINITE = frozenset({"المدينه", "البلده"})
 # Words before a name that make it part of a competition's name (كأس
 # إسبانيا, أمم أوروبا), as matching forms.
 _COMPETITIONS = frozenset({"كاس", "امم"})
+# Organisation nouns that make no organisation with the place after them
+# (see :meth:`MentionDetector._named_after_places`), as matching forms.
+_NOT_ORG_HEADS = frozenset({"برنامج"})
 # Marks between the names of a list (X و Y، Z), as matching forms.
 _LIST_MARKS = frozenset({"و", "،", ","})
 # Compass directions, as matching forms: before a place they name a region
@@ -141,6 +150,10 @@ _FOREIGN_W = frozenset("اوي")
 _NAME_LINKS = frozenset(
     {"بن", "ابن", "بنت", "بني", "بنو", "ابو", "ابي", "ام", "ال", "عبد", "دي", "دا", "فون", "van"}
 )
+# Words that begin a foreign name and never end one (سان جيرمان, سانت لويس,
+# لوس أنجلوس): the CRF often stops before the rest of the name.
+_NAME_PREFIXES = frozenset({"سان", "سانت", "سانتا", "سانتو", "لوس", "لاس"})
+_PERSON_LINKS = _NAME_LINKS | _NAME_PREFIXES
 
 
 class Span(NamedTuple):
@@ -527,6 +540,10 @@ class MentionDetector:
         """Organisations named by an organisation noun and a KB place
         (منتخب البرتغال, جامعة القاهرة) that the CRF left as the place alone.
 
+        The two make a construct (idafa), whose first noun never has the
+        article: الهيئة بجدة is "the authority, in Jeddah", الشركة السعودية
+        "the Saudi company". A programme of a country is its programme, not
+        an organisation (برنامج إيران النووي), so programmes are left out.
         The place is kept too, nested (as an organisation holding a KB
         match is, see :func:`_keep_crf`)."""
         out = []
@@ -536,7 +553,9 @@ class MentionDetector:
             if place.label != "LOC" or place.role != NAME or head < 0 or not words[head]:
                 continue
             form = forms[f.id_list[head]]
-            if "ORG" not in triggers_of(form):
+            if "ORG" not in triggers_of(form) or _definite(form):
+                continue
+            if not _NOT_ORG_HEADS.isdisjoint(bare_candidates(form)):
                 continue
             if any(s.first <= head <= s.last for s in crf_spans):
                 continue
@@ -697,25 +716,31 @@ class MentionDetector:
                 first += 1
             while last >= first and not words[last]:
                 last -= 1
-            parts = [(first, last)]
             if kind == "PER":
                 first = self._after_titles(f, first, last)
-                last = self._past_link(f, last)
+                last = self._past_link(f, last, _PERSON_LINKS)
                 if first <= last:
                     first = self._before_link(f, first)
                 last = self._before_eulogy(f, first, last)
                 while last > first and _accusative(self.lexicon.forms[f.id_list[last]]):
                     last -= 1
                 parts = self._coordinated(f, first, last)
+            else:
+                parts = [(first, self._past_link(f, last, _NAME_PREFIXES))]
+            spans = out[index]
             for first, last in parts:
                 if first > last:
                     continue
-                out[index].append(
+                label = kind
+                if spans and spans[-1].last >= first:  # the one before took this one's first word
+                    previous = spans.pop()
+                    first, last, label = previous.first, max(last, previous.last), previous.label
+                spans.append(
                     Span(
                         index,
                         f.starts[first],
                         f.ends[last],
-                        kind,
+                        label,
                         CRF,
                         None,
                         NAME,
@@ -922,14 +947,15 @@ class MentionDetector:
                 break
         return first
 
-    def _past_link(self, f: _Field, last: int) -> int:
-        """The last token of a person's span ending at ``last``, one word
-        further if that is a word joining the parts of a name (عمر بن →
-        عمر بن الخطاب): no name ends in one."""
+    def _past_link(self, f: _Field, last: int, links: frozenset[str]) -> int:
+        """The last token of a span ending at ``last``, one word further if
+        that is one of ``links``, words that join the parts of a name or
+        begin one (عمر بن → عمر بن الخطاب, سان → سان جيرمان): no name ends
+        in one."""
         following = last + 1
         if following < len(f.id_list) and f.words[following]:
             form = self.lexicon.forms[f.id_list[last]]
-            if not _NAME_LINKS.isdisjoint(bare_candidates(form)):
+            if not links.isdisjoint(bare_candidates(form)):
                 return following
         return last
 
@@ -1091,6 +1117,11 @@ def _name_part_like(form: str) -> bool:
     return bool(scores) and scores[0] >= _PERSON_LIKE_BUCKET
 
 
+def _definite(form: str) -> bool:
+    """Whether a word has the article, maybe after proclitics (الهيئة, بالهيئة, للهيئة)."""
+    return any(candidate.startswith(ARTICLE) for candidate in (form, *stripped_forms(form)))
+
+
 def _is_city_noun(form: str) -> bool:
     """Whether a word is مدينة or بلدة, maybe with proclitics, without the article."""
     candidates = bare_candidates(form)
@@ -1156,11 +1187,6 @@ def _accusative(form: str) -> bool:
     infos = word_infos()
     written, bare = infos.get(form), infos.get(form[:-1])
     return bare is not None and (written is None or bare.count > written.count)
-
-
-def _definite(form: str) -> bool:
-    """Whether ``form`` (a matching form) has the article, maybe after proclitics."""
-    return any(c.startswith(ARTICLE) for c in (form, *stripped_forms(form)))
 
 
 def _name_like(form: str, above: int = RARE_WORD_COUNT) -> bool:

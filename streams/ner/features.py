@@ -48,10 +48,10 @@ WINDOW = (-2, -1, 0, 1, 2)
 #: Stand-in surface for positions before the start or after the end of a sentence.
 PAD = "\x00"
 _TYPE_CODES = {"person": "PER", "organization": "ORG", "location": "LOC"}
-#: What a neighbour contributes: feature keys (``pu`` and ``pad`` whole), and
-#: the coarsest of the cluster granularities (``k0=``, ``k1=``).
+#: What a neighbour contributes (see :func:`neighbour_features`): feature
+#: keys (``pu`` and ``pad`` whole), and the two coarsest of the three cluster
+#: granularities (``k0=``, ``k1=``).
 _NEIGHBOUR_KEYS = ("w=", "c=", "s=", "k0=", "k1=", "t=", "g=", "pu", "pad", "f=")
-_NEIGHBOUR_CLUSTERS = 2
 
 
 @cache
@@ -97,12 +97,13 @@ class FeatureExtractor:
 
     def compute(
         self, surfaces: Sequence[str], surface_forms: Sequence[str] | None = None
-    ) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]]]:
-        """Own and neighbour features of each of ``surfaces`` (distinct),
-        computed afresh and not cached: the run-time caller keeps what it
-        needs per type itself (:meth:`streams.ner.crf.CrfModel.emissions`),
-        and a long-running worker meets new word forms for ever, so a cache
-        here would only grow.
+    ) -> list[tuple[str, ...]]:
+        """Own features of each of ``surfaces`` (distinct), computed afresh
+        and not cached: the run-time caller keeps what it needs per type
+        itself (:meth:`streams.ner.crf.CrfModel.emissions`), and a
+        long-running worker meets new word forms for ever, so a cache here
+        would only grow. A type's neighbour features are a subset of these
+        (:func:`neighbour_features`), which that caller does not need apart.
 
         ``surface_forms`` are their matching forms when the caller has them
         (the lexicon interns every type with its form), so that they are not
@@ -113,28 +114,21 @@ class FeatureExtractor:
         else:
             given = zip(surfaces, surface_forms, strict=True)
             word_forms = {s: form for s, form in given if s[0].isalnum()}
-        pairs = [
-            (self._own[s], self._neighbour[s])
-            if s in self._own
-            else self._features(s, word_forms.get(s))
-            for s in surfaces
-        ]
-        return [own for own, _ in pairs], [neighbour for _, neighbour in pairs]
+        own = self._own
+        return [own[s] if s in own else self._features(s, word_forms.get(s)) for s in surfaces]
 
     def _fill(self, surfaces: Sequence[str]) -> None:
         missing = [s for s in dict.fromkeys(surfaces) if s not in self._own]
         if not missing:
             return
-        own, neighbour = self.compute(missing)
+        own = self.compute(missing)
         self._own.update(zip(missing, own, strict=True))
-        self._neighbour.update(zip(missing, neighbour, strict=True))
+        self._neighbour.update(zip(missing, map(neighbour_features, own), strict=True))
 
-    def _features(self, surface: str, form: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """Own and neighbour features of one type; the neighbour ones are the
-        own ones with the neighbour keys (:data:`_NEIGHBOUR_KEYS`), in order."""
+    def _features(self, surface: str, form: str | None) -> tuple[str, ...]:
+        """Own features of one type."""
         if form is None:  # punctuation
-            features = ("pu", f"w={surface}")
-            return features, features
+            return ("pu", f"w={surface}")
         candidates = bare_candidates(form)
         shared = [f"w={form}", *[f"c={c}" for c in candidates[1:]]]
         shared.append(f"s={_stemmer().stemWord(form)}")
@@ -160,8 +154,15 @@ class FeatureExtractor:
             classes.append(f"f={min(int(math.log2(info.count)), 14)}")
             clusters = [f"k{g}={c}" for g, c in enumerate(info.clusters)]
             after = [f"a{kind}={b}" for kind, b in zip("PLO", info.after_trigger, strict=True) if b]
-        own = (*shared, *affixes, *classes, *clusters, *after)
-        return own, (*shared, *classes, *clusters[:_NEIGHBOUR_CLUSTERS])
+        return (*shared, *affixes, *classes, *clusters, *after)
+
+
+def neighbour_features(own: tuple[str, ...]) -> tuple[str, ...]:
+    """What a type contributes as a neighbour: its own features with the
+    neighbour keys (:data:`_NEIGHBOUR_KEYS`), in order. No other own feature
+    starts like one, so this is the form, bare forms, stem, trigger and
+    gazetteer classes, frequency band and the two coarsest clusters."""
+    return tuple(f for f in own if f.startswith(_NEIGHBOUR_KEYS))
 
 
 def _name_scores(form: str) -> list[str]:

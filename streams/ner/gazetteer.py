@@ -47,7 +47,7 @@ from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from streams.kb import KbEntity
-from streams.ner.clitics import stripped_forms, without_article
+from streams.ner.clitics import bare_candidates, stripped_forms, without_article
 from streams.ner.tokens import WORD_RE
 from streams.text.normalize import clean_text, matching_form
 
@@ -103,6 +103,10 @@ class Entry(NamedTuple):
         return bool(self.following or self.alone)
 
 
+# The ``following`` of every entry that starts no name (most); never written to.
+_NO_FOLLOWING: dict[str, tuple[_Pattern, ...]] = {}
+
+
 class Words(NamedTuple):
     """The word tokens of a text, for :meth:`Gazetteer.scan`: word ``i`` is
     ``text[starts[i]:ends[i]]``, of token type ``ids[i]``, whose entry
@@ -146,8 +150,11 @@ class Gazetteer:
         """
         entries = []
         for surface, form in zip(surfaces, surface_forms, strict=True):
-            following: dict[str, tuple[_Pattern, ...]] = {}
             patterns = self._patterns_starting(surface, form)
+            if not patterns:  # most words: no new dict nor tuples
+                entries.append(Entry(form, _NO_FOLLOWING, ()))
+                continue
+            following: dict[str, tuple[_Pattern, ...]] = {}
             for pattern in patterns:
                 if pattern.rest:
                     following[pattern.rest[0]] = (*following.get(pattern.rest[0], ()), pattern)
@@ -190,7 +197,9 @@ class Gazetteer:
         return found
 
     def _patterns_starting(self, surface: str, form: str) -> tuple[_Pattern, ...]:
-        if _TANWEEN_RE.search(surface):
+        # Every key tried below is one of the form's bare candidates, which
+        # its features need too (cached): one set test rules out most words.
+        if self._index.keys().isdisjoint(bare_candidates(form)) or _TANWEEN_RE.search(surface):
             return ()
         keys = [(form, False), *((key, True) for key in stripped_forms(form))]
         patterns = [

@@ -3,7 +3,9 @@
 Rules, and why:
 
 * A gazetteer mention is its KB entity: the KB is curated, so its match
-  rules (:mod:`streams.ner.gazetteer`) already decided.
+  rules (:mod:`streams.ner.gazetteer`) already decided. So is a mention
+  the CRF found whose key is that of a KB entity's linked alias
+  (:attr:`~streams.kb.KbEntity.linked_aliases`: الدولة الإسلامية).
 * Any other mention gets a *key*: the matching forms of its tokens, with a
   proclitic removed from the first token when the corpus knows the bare form
   better than the written one (لبوتين → بوتين, but بايدن stays: ايدن is
@@ -34,12 +36,14 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 from streams.kb import KbEntity
+from streams.kb.catalog import kb_entities
 from streams.ner.clitics import without_article
 from streams.ner.clusters import RARE_WORD_COUNT, is_common_word
 from streams.ner.detect import Span, majority
-from streams.ner.gazetteer import DEMONYM
+from streams.ner.gazetteer import DEMONYM, name_forms
 from streams.ner.names import LINEAGE, is_common_noun, is_eponym, is_name, preferred_bare, trim
 from streams.ner.tokens import TOKEN_RE, WORD_RE
 from streams.slug import slugify
@@ -94,7 +98,12 @@ def link(spans: Sequence[Span], texts: Sequence[str]) -> list[LinkedEntity]:
             if name is None:
                 continue
             key, bare = entity_key(name.forms)
-            if key:
+            kb = _linked_aliases().get(key)
+            if kb is not None:
+                entity = entities.setdefault(kb.id, LinkedEntity(kb.id, kb.type, kb.slug, kb))
+                surface = texts[name.field][name.start : name.end]
+                entity.add(name, _display(surface, name.forms[0], bare))
+            elif key:
                 unknown.append((name, key, bare))
     labels: dict[tuple[str, ...], Counter[str]] = {}
     for span, key, _ in unknown:
@@ -118,6 +127,16 @@ def link(spans: Sequence[Span], texts: Sequence[str]) -> list[LinkedEntity]:
     for entity in ordered:
         entity.finish()
     return ordered
+
+
+@cache
+def _linked_aliases() -> dict[tuple[str, ...], KbEntity]:
+    """The KB entity of each linked alias (:attr:`KbEntity.linked_aliases`), by key."""
+    return {
+        entity_key(name_forms(alias))[0]: entity
+        for entity in kb_entities()
+        for alias in entity.linked_aliases
+    }
 
 
 def entity_key(span_forms: Sequence[str]) -> tuple[tuple[str, ...], str]:

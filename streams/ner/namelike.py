@@ -32,6 +32,7 @@ outside the cluster vocabulary.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable
 from functools import cache
@@ -120,7 +121,7 @@ def name_scores(form: str) -> tuple[int, ...]:
     triples = list(map(add, pairs, marked[2:]))
     grams = {*pairs, *triples, *map(add, triples, marked[3:])}
     total = bias + sum(map(weights.get, grams, repeat(0j)))
-    return tuple(sum(score > edge for edge in _EDGES) for score in (total.real, total.imag))
+    return (bisect_left(_EDGES, total.real), bisect_left(_EDGES, total.imag))
 
 
 def labelled_words(

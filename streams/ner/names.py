@@ -36,6 +36,8 @@ never by lists of the bad strings:
 * **A common noun with only a demonym is a description**, not a name: الهيئة
   السعودية, الشركة السعودية, البنك السعودي ("the Saudi authority") name no
   one organisation in particular (أرامكو السعودية does: أرامكو is a name).
+  So is one without the article followed only by relative adjectives without
+  it (قوات حكومية "government forces", دولة أوروبية): a name is definite.
 * **A one-word place or organisation must not be a common noun**: a word the
   news also writes as often with the article as without it (ساحل/الساحل,
   نيل/النيل, مالي/المالي, خميس/الخميس) is a common word; a name is written
@@ -50,6 +52,7 @@ from functools import cache
 from streams.kb.catalog import kb_entities
 from streams.ner.clitics import ARTICLE, bare_candidates, stripped_forms, without_article
 from streams.ner.clusters import word_infos
+from streams.ner.gazetteer import name_forms
 from streams.ner.triggers import trigger_forms, triggers_of
 from streams.text.memo import Memo
 from streams.text.normalize import matching_form
@@ -66,6 +69,8 @@ _EXTRA_TITLES = frozenset(
     matching_form(w) for w in ["ولي", "وكيل", "محافظ", "مدير", "مخلوع", "رسول"]
 )
 _CONJUNCTIONS = ("و", "ف")  # البوسنة والهرسك is one name
+# Endings of a relative (nisba) adjective's matching form: -ي, -ية.
+_NISBA_ENDINGS = ("ي", "يه")
 #: Honorifics institutions are named after (مطار الملك خالد, جامعة الإمام).
 _HONORIFICS = frozenset(matching_form(w) for w in ["الملك", "الأمير", "الشيخ", "الإمام", "السلطان"])
 #: Nouns of buildings and institutions, which are named after people.
@@ -300,4 +305,29 @@ def is_name(forms: tuple[str, ...], label: str) -> bool:
         return False
     demonyms = demonym_forms()
     generic_head = is_common_noun(head) or bool(triggers_of(head))
+    if generic_head and not head.startswith(ARTICLE) and all(map(_indefinite_nisba, forms[1:])):
+        return False
     return not (generic_head and all(form in demonyms for form in forms[1:]))
+
+
+def _indefinite_nisba(form: str) -> bool:
+    """Whether ``form`` is a relative adjective without the article that the
+    news also writes with it (حكومية, إسلامية): after a generic noun, an
+    indefinite description (قوات حكومية), where a name is definite. Names
+    end like nisbas too: a KB place or organisation (تشيلي, مالي) and a word
+    that follows person titles (عيسى, غازي) are names (منتخب تشيلي)."""
+    if form.startswith(ARTICLE) or not form.endswith(_NISBA_ENDINGS) or form in _kb_words():
+        return False
+    info = word_infos().get(form)
+    return is_common_noun(form) and (info is None or info.after_trigger[0] < _PERSON_BUCKET)
+
+
+@cache
+def _kb_words() -> frozenset[str]:
+    """Matching forms of the KB's one-word names."""
+    return frozenset(
+        forms[0]
+        for entity in kb_entities()
+        for name in entity.names
+        if len(forms := name_forms(name)) == 1
+    )

@@ -104,6 +104,12 @@ def _ready_count(worker) -> int:
     return worker.log_path.read_text(errors="replace").count("[^Worker]: Ready")
 
 
+def _recovered_count(worker) -> int:
+    """How many times the worker finished recovery after an assignment: once
+    at start, and again after every rebalance."""
+    return worker.log_path.read_text(errors="replace").count("[^---Recovery]: Worker ready")
+
+
 def _check_pairs(settings, outcomes, pairs) -> None:
     dead = outcomes.by_topic[settings.topic("articles.deadletter")]
     assert not dead, [(d["stage"], d["error"]) for d in dead.values()][:3]
@@ -123,9 +129,22 @@ def _check_pairs(settings, outcomes, pairs) -> None:
 
 def test_two_workers_find_every_pair_split_across_partitions(settings, worker):
     second = worker.second("worker-2")
+    recovered = _recovered_count(worker)
     second.start()
     try:
-        _wait(lambda: _group_members(settings) == 2, OUTCOME_TIMEOUT, "two group members")
+        # Produce once the rebalance is over on both sides (as the kill9 test
+        # does after a restart): a raw record produced while a worker joins
+        # its group is sometimes committed unprocessed, a Faust issue that
+        # lost 10 of 24 articles in one CI run; not what this test is about.
+        _wait(
+            lambda: (
+                _group_members(settings) == 2
+                and _ready_count(second) == 1
+                and _recovered_count(worker) > recovered
+            ),
+            OUTCOME_TIMEOUT,
+            "two workers ready after the rebalance",
+        )
         pairs = _split_ids(_pairs(1), "split")
         watcher = OutcomeWatcher(settings)
         articles = [a for pair in pairs for a in pair]
@@ -133,7 +152,7 @@ def test_two_workers_find_every_pair_split_across_partitions(settings, worker):
         report = produce(settings, _records(articles), progress=False)
         alive = lambda: worker.alive() and second.alive()  # noqa: E731
         outcomes = watcher.wait_for(report.ids, OUTCOME_TIMEOUT, alive)
-        assert outcomes.ids() == set(report.ids), worker.log() + second.log()
+        assert outcomes.ids() == set(report.ids), worker.diagnosis() + second.diagnosis()
         raw = read_all(settings, settings.topic("articles.raw"))
         partition = {r["key"]: r["partition"] for r in raw}
         assert all(partition[a["id"]] != partition[b["id"]] for a, b in pairs)

@@ -13,7 +13,7 @@ from streams.kb import KbEntity
 from streams.ner.conll import Sentence
 from streams.ner.crf import CrfModel
 from streams.ner.detect import MODEL_PATH, MentionDetector, get_detector
-from streams.ner.features import _NEIGHBOUR_KEYS, PAD, WINDOW, FeatureExtractor
+from streams.ner.features import PAD, WINDOW, FeatureExtractor
 from streams.ner.gazetteer import Gazetteer
 from streams.ner.train import train
 
@@ -109,13 +109,21 @@ def test_features_are_per_type_and_windowed() -> None:
 WORDS = ["بالقاهرة", "والرئيس", "القاهرة", "محمد", "،", "Putin", "2015", "وزارة", PAD, "كلمة"]
 
 
-def test_neighbour_features_are_the_own_ones_with_neighbour_keys() -> None:
+def test_neighbours_contribute_forms_classes_and_coarse_clusters_only() -> None:
     extractor = FeatureExtractor([CAIRO])
-    own, neighbour = extractor.compute(WORDS)
-    for features, shifted in zip(own, neighbour, strict=True):
-        assert shifted == tuple(f for f in features if f.startswith(_NEIGHBOUR_KEYS))
+    (own,) = extractor.own(["بالقاهرة"])
+    (neighbour,) = extractor.neighbour(["بالقاهرة"])
+    assert neighbour == tuple(f for f in own if f.split("=")[0] in NEIGHBOUR_FAMILIES)
+    assert {"w=بالقاهره", "c=القاهره", "g=LOC-B"} <= set(neighbour)
+    assert any(f.startswith("k2=") for f in own), "the word is in the cluster vocabulary"
+    assert extractor.neighbour([PAD]) == [("pad",)]
+    assert extractor.neighbour(["،"]) == [("pu", "w=،")]
     assert extractor.compute(["كلمة"]) == extractor.compute(["كلمة"])
     assert "كلمة" not in extractor._own, "run-time features are not cached"
+
+
+# Feature families (the part before "=") a neighbour contributes.
+NEIGHBOUR_FAMILIES = {"w", "c", "s", "k0", "k1", "t", "g", "f"}
 
 
 def test_emissions_are_each_offsets_feature_weights_summed(
@@ -129,7 +137,7 @@ def test_emissions_are_each_offsets_feature_weights_summed(
             weight
         )
     table = model.emissions(WORDS)
-    own, neighbour = extractor.compute(WORDS)
+    own, neighbour = extractor.own(WORDS), extractor.neighbour(WORDS)
     zero = np.zeros(len(model.labels))
     for row, (features, shifted) in enumerate(zip(own, neighbour, strict=True)):
         for column, k in enumerate(WINDOW):

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from streams.ner.clitics import bare_candidates
 from streams.ner.detect import (
+    _NAME_PREFIXES,
     CITY,
     CRF,
     DOC,
@@ -337,3 +338,27 @@ def test_a_rare_epithet_after_a_rulers_title_is_the_ruler() -> None:
     assert epithets(["الخليفة", "الفاطمي", "أمر"]) == []
     assert epithets(["الملك", "الجديد", "أمر"]) == []
     assert epithets(["عبد", "الملك", "المستنصر"]) == []
+
+
+def test_an_organisation_noun_and_a_place_name_an_organisation_only_as_a_construct() -> None:
+    detector = get_detector()
+
+    def named(tokens: list[str]) -> list[tuple[int, int]]:
+        f = detector._from_tokens(tokens)
+        spans = detector._named_after_places(f, detector._kb_spans(0, f), [])
+        return [(s.first, s.last) for s in spans]
+
+    assert named(["درس", "في", "جامعة", "القاهرة"]) == [(2, 3)]
+    assert named(["قالت", "الهيئة", "بجدة"]) == []  # "the authority, in Jeddah"
+    assert named(["قالت", "الشركة", "السعودية"]) == []  # "the Saudi company"
+    assert named(["قيود", "على", "برنامج", "إيران", "النووي"]) == []  # Iran's programme
+
+
+def test_no_span_ends_in_a_word_that_begins_a_foreign_name() -> None:
+    detector = get_detector()
+    f = detector._from_tokens(["لاعب", "باريس", "سان", "جيرمان", "الفرنسي"])
+    assert detector._past_link(f, 2, _NAME_PREFIXES) == 3
+    assert detector._past_link(f, 3, _NAME_PREFIXES) == 3
+    text = "توقع جيمس بولارد رئيس بنك سانت لويس الاحتياطي الاتحادي رفع الفائدة"
+    found = {text[s.start : s.end] for s in detector.detect([text])}
+    assert "سانت" not in found and any("سانت لويس" in name for name in found), found

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from streams.ner.detect import CRF, Span
+from streams.ner.detect import CRF, Span, get_detector
 from streams.ner.gazetteer import NAME, forms
 from streams.ner.link import entity_key, link
 
@@ -90,11 +90,11 @@ def test_one_word_names_stand_alone_only_when_rare_places_or_organisations() -> 
 
 
 def test_display_names_drop_proclitics_and_restore_the_article() -> None:
-    body = "دعا للجمهورية الإسلامية وقال إن الجمهورية الإسلامية"
-    spans = [span(body, "للجمهورية الإسلامية", "LOC"), span(body, "الجمهورية الإسلامية", "LOC")]
+    body = "دعا للجمهورية الأفريقية وقال إن الجمهورية الأفريقية"
+    spans = [span(body, "للجمهورية الأفريقية", "LOC"), span(body, "الجمهورية الأفريقية", "LOC")]
     (entity,) = link(spans, ["", body])
-    assert entity.names == ["الجمهورية الإسلامية"]
-    assert entity.slug == "jmhwryh-alaslamyh"  # matching form: hamza folded
+    assert entity.names == ["الجمهورية الأفريقية"]
+    assert entity.slug == "jmhwryh-alafryqyh"  # matching form: hamza folded
 
 
 def test_titles_are_cut_off_and_the_person_is_one_entity() -> None:
@@ -130,3 +130,21 @@ def test_a_head_trigger_retypes_a_discovered_name() -> None:
     body = "تخرج في جامعة الملك سعود."
     (entity,) = link([span(body, "جامعة الملك سعود", "LOC")], ["", body])
     assert entity.id == "ner:organization:جامعه الملك سعود"
+
+
+def test_a_found_name_that_is_a_linked_alias_is_its_kb_entity() -> None:
+    body = "هاجم مسلحو الدولة الإسلامية القرية، وقال مسؤول في الجمهورية الإسلامية إن الهجوم فشل."
+    entities = link(
+        [span(body, "الدولة الإسلامية", "LOC"), span(body, "الجمهورية الإسلامية", "LOC")],
+        ["", body],
+    )
+    assert [(e.id, e.type, e.names) for e in entities] == [
+        ("kb:organization:islamic-state", "organization", ["الدولة الإسلامية"]),
+        ("cldr:IR", "location", ["الجمهورية الإسلامية"]),
+    ]
+
+
+def test_linked_aliases_are_never_matched_in_raw_text() -> None:
+    text = "قامت الدولة الإسلامية في عهد الخلفاء"
+    found = [(s.entity.id if s.entity else None) for s in get_detector().detect([text])]
+    assert "kb:organization:islamic-state" not in found

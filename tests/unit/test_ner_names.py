@@ -76,6 +76,15 @@ def test_a_common_noun_and_a_demonym_are_a_description() -> None:
     assert named("الحملة الوطنية السعودية", "ORG")  # more than a demonym
 
 
+def test_a_generic_noun_and_indefinite_relative_adjectives_are_a_description() -> None:
+    assert not named("قوات حكومية", "ORG")  # "government forces"
+    assert not named("دولة إسلامية", "LOC")
+    assert not named("مؤسسة مالية دولية", "ORG")
+    assert named("منتخب تشيلي", "ORG")  # تشيلي is a KB country
+    assert named("جامع غازي", "LOC")  # غازي follows person titles: a given name
+    assert named("جامعة برمنجهام", "ORG")
+
+
 def test_a_one_word_place_is_no_common_noun() -> None:
     for word in ("الساحل", "ساحل", "النيل", "الخميس", "خميس", "تي"):
         assert not named(word, "LOC"), word
