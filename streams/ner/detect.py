@@ -32,10 +32,10 @@ the fields of one document (title and body, or a CoNLL file's sentences):
 6. a person's span takes the lineage after it that nothing tagged (مروان
    [بن الحكم]), and people's spans side by side, with no و or mark
    between, are one person (حسام الدين لاجين, أبو بكر محمد بن يحيى); a
-   name-like word between two names of one type in a list is one more
-   (العراق والشام ومصر), and a regnal name or an epithet the news does not
-   know after a ruler's title is a person (الخليفة المعتضد بالله, الخليفة
-   المستنصر).
+   name-like word between two names of one type in a list is one more of
+   that type (العراق والشام ومصر, دمشق وقرطبة والقدس), and a regnal name
+   or an epithet the news does not know after a ruler's title is a person
+   (الخليفة المعتضد بالله, الخليفة المستنصر).
 
 Everything is deterministic and per document; nothing is learned at run time.
 """
@@ -327,7 +327,7 @@ class MentionDetector:
         kept = self._propagate(fields, kept)
         covered = {(s.field, i) for s in kept for i in range(s.first, s.last + 1)}
         kept = [self._with_lineage(fields[s.field], s, covered) for s in kept]
-        kept.extend(self._listed(fields, kept))
+        kept = self._listed(fields, kept)
         kept.extend(self._regnal_names(fields, kept))
         kept.extend(self._after_rulers(fields, kept))
         kept.sort(key=lambda s: (s.field, s.start, -s.end))
@@ -421,19 +421,26 @@ class MentionDetector:
                 )
         return out
 
-    def _listed(self, fields: list[_Field], spans: Sequence[Span]) -> list[Span]:
-        """One-word names of a list that nothing tagged between two tagged
-        names of one type (العراق والشام وشمال أفريقيا, المسيحيين و الهنود و
-        الصينيين): a word rare enough in the news to be a name (see
-        :func:`_name_like`), joined to both by و or a comma."""
-        out = []
+    def _listed(self, fields: list[_Field], spans: list[Span]) -> list[Span]:
+        """``spans`` with the one-word names of lists between two names of one
+        type (العراق والشام وشمال أفريقيا, المسيحيين و الهنود و الصينيين),
+        joined to both by و or a comma: a word nothing tagged, if rare enough
+        in the news to be a name (see :func:`_name_like`), is one more, and a
+        one-word name the CRF gave another type takes the list's (دمشق
+        وقرطبة والقدس: the CRF read قرطبة as a person)."""
+        out = list(spans)
         forms = self.lexicon.forms
         for index, f in enumerate(fields):
-            mine = [s for s in spans if s.field == index]
-            names = [s for s in mine if s.role == NAME]
+            mine = [n for n, s in enumerate(spans) if s.field == index]
+            names = [spans[n] for n in mine if spans[n].role == NAME]
             if len(names) < 2:
                 continue
-            covered = {i for s in mine for i in range(s.first, s.last + 1)}
+            cover = Counter(i for n in mine for i in range(spans[n].first, spans[n].last + 1))
+            alone = {
+                spans[n].first: n
+                for n in mine
+                if spans[n].first == spans[n].last and spans[n].source != KB
+            }
             starting = {s.first: s.label for s in names}
             ids, size = f.id_list, len(f.id_list)
             for left in names:
@@ -447,7 +454,7 @@ class MentionDetector:
                 elif not forms[ids[i]].startswith(_AND):
                     continue  # X وY
                 form, after = forms[ids[i]], forms[ids[i + 1]]
-                if not f.words[i] or i in covered or form in _LIST_MARKS:
+                if not f.words[i] or form in _LIST_MARKS:
                     continue
                 if after in _LIST_MARKS:
                     right = starting.get(i + 2)
@@ -455,9 +462,12 @@ class MentionDetector:
                     right = starting.get(i + 1) if after.startswith(_AND) else None
                 if right != left.label or not _name_like(preferred_bare(form)):
                     continue
-                out.append(
-                    Span(index, f.starts[i], f.ends[i], right, LIST, None, NAME, (form,), i, i)
-                )
+                if not cover[i]:
+                    out.append(
+                        Span(index, f.starts[i], f.ends[i], right, LIST, None, NAME, (form,), i, i)
+                    )
+                elif cover[i] == 1 and i in alone and spans[alone[i]].label != right:
+                    out[alone[i]] = spans[alone[i]]._replace(label=right)
         return out
 
     def _with_lineage(self, f: _Field, span: Span, covered: set[tuple[int, int]]) -> Span:

@@ -289,9 +289,14 @@ def test_a_name_between_two_names_of_a_list_is_one_more() -> None:
         forms = detector._span_forms(f, i, i)
         return Span(0, f.starts[i], f.ends[i], "LOC", CRF, None, NAME, forms, i, i)
 
-    listed = detector._listed([f], [place(1), place(3), place(5)])
+    spans = [place(1), place(3), place(5)]
+    listed = detector._listed([f], spans)
     # العالم is too frequent in the news to be a name.
-    assert [(s.label, s.first, s.last) for s in listed] == [("LOC", 2, 2)]
+    assert [(s.label, s.first, s.last) for s in listed[3:]] == [("LOC", 2, 2)]
+    # A one-word name the CRF gave another type takes the list's.
+    person = place(2)._replace(label="PER")
+    listed = detector._listed([f], [*spans, person])
+    assert [(s.label, s.first) for s in listed[3:]] == [("LOC", 2)]
 
 
 def test_sons_of_is_no_short_form_of_a_tribes_name() -> None:
