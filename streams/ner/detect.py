@@ -732,7 +732,9 @@ class MentionDetector:
                 if first <= last:
                     first = self._before_link(f, first)
                 last = self._before_eulogy(f, first, last)
-                while last > first and _accusative(self.lexicon.forms[f.id_list[last]]):
+                # Not in a two-word name, whose last word is the surname
+                # (خوان ماتا: مات is a word too).
+                while last > first + 1 and _accusative(self.lexicon.forms[f.id_list[last]]):
                     last -= 1
                 parts = self._coordinated(f, first, last)
             else:
@@ -1188,10 +1190,11 @@ def _suffixed(surface: str, form: str) -> bool:
 
 def _accusative(form: str) -> bool:
     """Whether a word (a matching form) reads as an indefinite accusative,
-    its tanween written as a final alef (صلحا, فرضا, أبياتا: the news has
-    صلح, فرض, أبيات more often): an adverb or object after a name, never a
-    part of it, where a name's own final alef is part of the word (كوستا,
-    ابن سينا)."""
+    its tanween written as a final alef (صلحا, أبياتا: the news has صلح,
+    أبيات more often): an adverb or object after a name, never a part of
+    it, where a name's own final alef is part of the word (كوستا, ابن
+    سينا). Asked only past a name's second word: foreign surnames end in an
+    alef after a word too (خوان ماتا)."""
     if not form.endswith(_ALEF):
         return False
     infos = word_infos()

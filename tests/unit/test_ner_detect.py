@@ -367,3 +367,12 @@ def test_no_span_ends_in_a_word_that_begins_a_foreign_name() -> None:
     text = "توقع جيمس بولارد رئيس بنك سانت لويس الاحتياطي الاتحادي رفع الفائدة"
     found = {text[s.start : s.end] for s in detector.detect([text])}
     assert "سانت" not in found and any("سانت لويس" in name for name in found), found
+
+
+def test_a_two_word_name_keeps_a_last_word_ending_in_alef() -> None:
+    # ماتا reads as مات + tanween, but in خوان ماتا it is the surname.
+    detector = get_detector()
+    text = "وانضم اللاعب الإسباني خوان ماتا إلى مانشستر يونايتد ودخل أبو عبيدة بن الجراح صلحا"
+    found = {text[s.start : s.end] for s in detector.detect([text]) if s.label == "PER"}
+    assert "خوان ماتا" in found, found
+    assert not any(name.endswith("صلحا") for name in found), found
