@@ -779,11 +779,13 @@ class MentionDetector:
         """The names of a person's span from ``first`` to ``last`` that joins
         several with و (أرسطو وبطليموس, لويس فيغو وجواو بينتو): one span
         each, the و-word beginning the next (see :func:`_conjoins`). A
-        word after the و that does not read as a name (:func:`_reads_as_name`:
-        دي وأستطاع) ends the span, as a conjunction ends a name in linking
-        (:func:`~streams.ner.names.trim`). A word with a possessive suffix
-        (:func:`_suffixed`: عبد الملك بن مروان خلفه ابنه الوليد) is in no
-        name: the names on either side of it are spans of their own."""
+        word after the و that does not begin a name (:func:`_begins_name`:
+        دي وأستطاع, آل سعود وسمو ولي العهد) ends the span, as a conjunction
+        ends a name in linking (:func:`~streams.ner.names.trim`); a name
+        after a name link is no other name (آل وديان, بن وهب). A word
+        with a possessive suffix (:func:`_suffixed`: عبد الملك بن مروان خلفه
+        ابنه الوليد) is in no name: the names on either side of it are spans
+        of their own."""
         parts = []
         surfaces, forms, ids = self.lexicon.surfaces, self.lexicon.forms, f.id_list
         for i in range(first + 1, last + 1):
@@ -793,10 +795,11 @@ class MentionDetector:
                 parts.append((first, i - 1))
                 first = i + 1
             elif i > first and _conjoins(surfaces[ids[i]], forms[ids[i]]):
-                if not _reads_as_name(forms[ids[i]][1:]):
+                if not _begins_name(forms[ids[i]][1:]):
                     return [*parts, (first, i - 1)]
-                parts.append((first, i - 1))
-                first = i
+                if _PERSON_LINKS.isdisjoint(bare_candidates(forms[ids[i - 1]])):
+                    parts.append((first, i - 1))
+                    first = i
         parts.append((first, last))
         return [(a, b) for a, b in parts if a <= b]
 
@@ -1151,6 +1154,14 @@ def _reads_as_name(form: str) -> bool:
         return True
     scores = name_scores(form)
     return bool(scores) and scores[0] >= _PERSON_LIKE_BUCKET
+
+
+def _begins_name(form: str) -> bool:
+    """Whether the word after a و inside a person's span can begin another
+    name: rare in the news (بطليموس, جواو) or seen after person titles
+    (طارق, ماكس). سمو (Highness) and استطاع are frequent and never are."""
+    info = word_infos().get(form)
+    return info is None or info.count < _KNOWN_WORD_COUNT or info.after_trigger[0] > 0
 
 
 def _conjoins(surface: str, form: str) -> bool:

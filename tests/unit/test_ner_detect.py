@@ -152,6 +152,12 @@ def test_a_persons_span_of_names_joined_by_waw_is_one_span_a_name() -> None:
     # و + a word that reads as no name ends the span (دي وأستطاع → دي).
     f = detector._from_tokens(["دي", "وأستطاع", "أن"])
     assert detector._coordinated(f, 0, 1) == [(0, 0)]
+    # سمو (Highness) is frequent in the news and never after a title.
+    f = detector._from_tokens(["سلمان", "آل", "سعود", "وسمو", "ولي", "العهد"])
+    assert detector._coordinated(f, 0, 4) == [(0, 2)]
+    # After a name link the word is a name's part, و or not (آل وديان).
+    f = detector._from_tokens(["مبارك", "بن", "محمد", "آل", "وديان"])
+    assert detector._coordinated(f, 0, 4) == [(0, 4)]
 
 
 def test_a_name_beginning_with_waw_is_not_split() -> None:
