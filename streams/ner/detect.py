@@ -121,6 +121,7 @@ _DIRECTION_ADJECTIVES = frozenset({"الشماليه", "الجنوبيه", "ال
 # A definite plural nisba (الفاطميون, الساسانيين), as a matching form.
 _NISBA_PLURAL = re.compile(r"ال.{3,}ي(?:ون|ين)")
 _ALEF = "ا"
+_PREPOSITIONS = frozenset("لب")
 _HIS = "ه"
 # Trigger-context bucket (:data:`~streams.ner.clusters.WordInfo.after_trigger`)
 # from which a word as written follows person titles often enough (5% of its
@@ -1270,9 +1271,10 @@ def _joined(spans: list[Span]) -> list[Span]:
     الدين لاجين: a laqab and the name; أبو بكر محمد بن يحيى: a kunya and
     the name; and the halves of a long name the CRF cut, سيف يوسف أحمد
     الفلاسي): two people are joined by و or a comma. Not after one word with
-    the article (a title or a place the CRF misread: المنشد, الغاط), nor
-    before one word the news knows better without its proclitic (للصحفيين):
-    those are misread words, which would spoil the name they join."""
+    the article (a title or a place the CRF misread: المنشد, الغاط) or a
+    title (المستشارين الدكتور), nor before one word that reads as ل or ب
+    and a word the news knows (للصحفيين, لتميزه): those are misread words,
+    which would spoil the name they join."""
     out: list[Span] = []
     for span in spans:
         last = out[-1] if out else None
@@ -1285,7 +1287,8 @@ def _joined(spans: list[Span]) -> list[Span]:
             and span.first == last.last + 1
             and not span.forms[0].startswith(_AND)
             and not (len(last.forms) == 1 and _definite(last.forms[0]))
-            and not (len(span.forms) == 1 and preferred_bare(span.forms[0]) != span.forms[0])
+            and not is_title(last.forms[-1])
+            and not (len(span.forms) == 1 and _preposition_and_word(span.forms[0]))
         ):
             out[-1] = last._replace(
                 end=span.end, source=CRF, forms=(*last.forms, *span.forms), last=span.last
@@ -1293,6 +1296,13 @@ def _joined(spans: list[Span]) -> list[Span]:
         else:
             out.append(span)
     return out
+
+
+def _preposition_and_word(form: str) -> bool:
+    """Whether a word (a matching form) reads as ل or ب and a word the news
+    knows (للصحفيين, لتميزه), where a name that begins so does not (لاجين)."""
+    infos = word_infos()
+    return form[:1] in _PREPOSITIONS and any(c in infos for c in stripped_forms(form))
 
 
 def _keep_crf(span: Span, kb_spans: Sequence[Span]) -> bool:

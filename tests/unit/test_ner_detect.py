@@ -237,6 +237,9 @@ def test_peoples_spans_side_by_side_are_one_person() -> None:
     # وعمر begins another person; المسن (one word with the article) and
     # لتميزه (ل + a word the news knows) are misread words, joined to nothing.
     assert [(s.first, s.last) for s in spans] == [(1, 3), *parts[2:]]
+    f = detector._from_tokens(["المستشارين", "الدكتور", "مروان", "إسماعيل", "للصحفيين"])
+    spans = _joined([person(0, 1), person(2, 3), person(4, 4)])
+    assert [(s.first, s.last) for s in spans] == [(0, 1), (2, 3), (4, 4)]
 
 
 def test_a_persons_span_takes_the_lineage_after_it() -> None:
