@@ -42,7 +42,6 @@ Everything is deterministic and per document; nothing is learned at run time.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -60,17 +59,30 @@ from streams.ner.clitics import (
     bare_candidates,
     core_letters,
     is_arabic,
-    stripped_forms,
 )
-from streams.ner.clusters import COMMON_WORD_COUNT, RARE_WORD_COUNT, is_common_word, word_infos
+from streams.ner.clusters import word_infos
 from streams.ner.conll import OUTSIDE
 from streams.ner.crf import CrfModel
 from streams.ner.features import PAD, WINDOW, FeatureExtractor
 from streams.ner.gazetteer import NAME, Entry, Gazetteer, Words
 from streams.ner.lexicon import Lexicon, grown
-from streams.ner.namelike import name_scores
 from streams.ner.names import LINEAGE, is_title, preferred_bare, trim
 from streams.ner.triggers import triggers_of
+from streams.ner.words import (
+    AND,
+    accusative,
+    begins_name,
+    conjoins,
+    definite,
+    is_city_noun,
+    name_like,
+    name_part_like,
+    plural_demonym,
+    plural_nisba,
+    preposition_and_word,
+    reads_as_name,
+    suffixed,
+)
 
 #: The committed model (see :mod:`streams.ner.train`).
 MODEL_PATH = Path(__file__).resolve().parent / "model.crfsuite"
@@ -88,21 +100,11 @@ _TAILS = (3, 4, 5)
 # people only. Spreading one-word places and organisations cost 4 points of
 # LOC precision in cross-validation (الكمبيوتر tagged once became 61 errors).
 _SPREAD_SINGLE = frozenset({"PER"})
-# Name-likeness bucket (:data:`~streams.ner.namelike.SCORE_EDGES`) from which
-# a frequent word reads as a person's name: log-odds above 0.
-_PERSON_LIKE_BUCKET = 2
-# News count from which a word never seen after a person's title does not
-# spread as a one-word name (see :func:`_reads_as_name`).
-_KNOWN_WORD_COUNT = 50
 # Words that begin a part of an Arabic name (أبو بكر, عبد العزيز) and the
 # words between a given name and the father's (see :meth:`MentionDetector._before_link`).
 _PART_HEADS = frozenset({"ابو", "ابي", "ابا", "ام", "عبد"})
 _SON_OF = frozenset({"بن", "بنت"})
 _ABD = "عبد"
-# Nouns before a place's name (مدينة الري), as matching forms; with the
-# article they are no construct (المدينة القديمة).
-_CITY_NOUNS = frozenset({"مدينه", "بلده"})
-_CITY_DEFINITE = frozenset({"المدينه", "البلده"})
 # Words before a name that make it part of a competition's name (كأس
 # إسبانيا, أمم أوروبا), as matching forms.
 _COMPETITIONS = frozenset({"كاس", "امم"})
@@ -118,16 +120,6 @@ _DIRECTIONS = frozenset({"شمال", "جنوب", "شرق", "غرب", "وسط", "
 # feminine, as the names of countries and cities are; a masculine one agrees
 # with a noun before the place (ريف حلب الشمالي: Aleppo's northern countryside).
 _DIRECTION_ADJECTIVES = frozenset({"الشماليه", "الجنوبيه", "الشرقيه", "الغربيه", "الوسطي"})
-# A definite plural nisba (الفاطميون, الساسانيين), as a matching form.
-_NISBA_PLURAL = re.compile(r"ال.{3,}ي(?:ون|ين)")
-_ALEF = "ا"
-_BI = "ب"  # the preposition, which only a noun takes
-_PREPOSITIONS = frozenset("لب")
-_HIS = "ه"
-# Trigger-context bucket (:data:`~streams.ner.clusters.WordInfo.after_trigger`)
-# from which a word as written follows person titles often enough (5% of its
-# occurrences) to be a given name.
-_GIVEN_NAME_BUCKET = 2
 # Verbs of the blessings said after a name (كرم الله وجهه, رضي الله عنه,
 # رحمه الله, صلى الله عليه وسلم), as matching forms, and the word after them.
 _EULOGIES = frozenset({"كرم", "رضي", "رحمه", "رحمها", "رحمهم", "صلي"})
@@ -143,10 +135,6 @@ _BY_GODS_WORD = frozenset({"بامر", "باحكام", "لدين"})
 # Nouns of a state or a rule, as matching forms: before a person they name
 # a reign (دولة بني طولون, ولاية بن طولون), not a place.
 _POLITIES = frozenset({"دوله", "ولايه", "مملكه", "اماره", "جمهوريه"})
-# The conjunction, and the letters after which a word-initial و is a
-# foreign W (وايلدر, ويبر, ووكر) when the news does not know the word.
-_AND = "و"
-_FOREIGN_W = frozenset("اوي")
 # Words that join the parts of Arabic names (بني and بنو, "sons of", a
 # tribe's or dynasty's: بني أمية); never a short form of one.
 _NAME_LINKS = frozenset(
@@ -270,7 +258,7 @@ class MentionDetector:
         name (كأس إسبانيا, أمم أوروبا), which AQMAR leaves untagged, unless it
         is the person the cup is named after (كأس جول ريميه). A plural nisba
         the news does not know names a people or a dynasty as a plural
-        demonym does (الفاطميون, الساسانيين, see :func:`_plural_nisba`): AQMAR
+        demonym does (الفاطميون, الساسانيين, see :func:`~streams.ner.words.plural_nisba`): AQMAR
         tags those ``PER`` too.
         """
         self.lexicon.trim()
@@ -279,7 +267,7 @@ class MentionDetector:
         spans = [
             s if s.role == NAME else s._replace(label="PER")
             for s in self._detect(fields)
-            if (s.role == NAME or _plural_demonym(s.forms))
+            if (s.role == NAME or plural_demonym(s.forms))
             and not (s.label != "PER" and self._in_competition(fields[s.field], s.first))
         ]
         spans.extend(self._plural_nisbas(fields, spans))
@@ -299,7 +287,7 @@ class MentionDetector:
         return labels
 
     def _plural_nisbas(self, fields: list[_Field], spans: Sequence[Span]) -> list[Span]:
-        """One-word ``PER`` spans of the plural nisbas (:func:`_plural_nisba`)
+        """One-word ``PER`` spans of the plural nisbas (:func:`~streams.ner.words.plural_nisba`)
         in ``fields`` that no span in ``spans`` covers."""
         covered = {(s.field, i) for s in spans for i in range(s.first, s.last + 1)}
         forms = self.lexicon.forms
@@ -307,7 +295,7 @@ class MentionDetector:
         for index, f in enumerate(fields):
             for i in f.word_index:
                 form = forms[f.id_list[i]]
-                if (index, i) not in covered and _plural_nisba(form):
+                if (index, i) not in covered and plural_nisba(form):
                     out.append(
                         Span(index, f.starts[i], f.ends[i], "PER", CRF, None, NAME, (form,), i, i)
                     )
@@ -370,14 +358,14 @@ class MentionDetector:
                     last = words[n + 1]
                 else:
                     continue
-                if n < 2 or not _definite(forms[ids[words[n - 1]]]):
+                if n < 2 or not definite(forms[ids[words[n - 1]]]):
                     continue
                 first = words[n - 1]
                 before = n - 2
                 while (
                     before > 0
                     and not is_title(forms[ids[words[before]]])
-                    and _definite(forms[ids[words[before]]])
+                    and definite(forms[ids[words[before]]])
                 ):
                     before -= 1
                 if not is_title(forms[ids[words[before]]]) or any(
@@ -435,7 +423,7 @@ class MentionDetector:
         """``spans`` with the one-word names of lists between two names of one
         type (العراق والشام وشمال أفريقيا, المسيحيين و الهنود و الصينيين),
         joined to both by و or a comma: a word nothing tagged, if rare enough
-        in the news to be a name (see :func:`_name_like`), is one more, and a
+        in the news to be a name (see :func:`~streams.ner.words.name_like`), is one more, and a
         one-word name the CRF gave another type takes the list's (دمشق
         وقرطبة والقدس: the CRF read قرطبة as a person)."""
         out = list(spans)
@@ -459,9 +447,9 @@ class MentionDetector:
                     continue
                 if forms[ids[i]] in _LIST_MARKS:
                     i += 1  # X و Y, X، Y
-                    if i + 1 >= size or forms[ids[i]].startswith(_AND):
+                    if i + 1 >= size or forms[ids[i]].startswith(AND):
                         continue
-                elif not forms[ids[i]].startswith(_AND):
+                elif not forms[ids[i]].startswith(AND):
                     continue  # X وY
                 form, after = forms[ids[i]], forms[ids[i + 1]]
                 if not f.words[i] or form in _LIST_MARKS:
@@ -469,8 +457,8 @@ class MentionDetector:
                 if after in _LIST_MARKS:
                     right = starting.get(i + 2)
                 else:
-                    right = starting.get(i + 1) if after.startswith(_AND) else None
-                if right != left.label or not _name_like(preferred_bare(form)):
+                    right = starting.get(i + 1) if after.startswith(AND) else None
+                if right != left.label or not name_like(preferred_bare(form)):
                     continue
                 if not cover[i]:
                     out.append(
@@ -536,7 +524,7 @@ class MentionDetector:
                     out[at[token]] = span._replace(source=CITY)
                 continue
             form = forms[f.id_list[token]]
-            if len(form) < 3 or not _name_like(form):
+            if len(form) < 3 or not name_like(form):
                 continue
             out.append(
                 Span(
@@ -573,7 +561,7 @@ class MentionDetector:
             if place.label != "LOC" or place.role != NAME or head < 0 or not words[head]:
                 continue
             form = forms[f.id_list[head]]
-            if "ORG" not in triggers_of(form) or _definite(form):
+            if "ORG" not in triggers_of(form) or definite(form):
                 continue
             if not _NOT_ORG_HEADS.isdisjoint(bare_candidates(form)):
                 continue
@@ -614,11 +602,7 @@ class MentionDetector:
                 continue
             form = forms[f.id_list[head]]
             kinds = [kind for kind in triggers_of(form) if kind != "PER"]
-            if (
-                len(kinds) != 1
-                or _definite(form)
-                or not _POLITIES.isdisjoint(bare_candidates(form))
-            ):
+            if len(kinds) != 1 or definite(form) or not _POLITIES.isdisjoint(bare_candidates(form)):
                 continue
             if any(s.first <= head <= s.last for s in crf_spans):
                 continue
@@ -655,7 +639,7 @@ class MentionDetector:
             first, last = place.first, place.last
             while first > 0 and words[first - 1]:
                 form = forms[ids[first - 1]]
-                if _DIRECTIONS.isdisjoint(bare_candidates(form)) or _definite(form):
+                if _DIRECTIONS.isdisjoint(bare_candidates(form)) or definite(form):
                     break
                 first -= 1
             if (
@@ -744,7 +728,7 @@ class MentionDetector:
                 last = self._before_eulogy(f, first, last)
                 # Not in a two-word name, whose last word is the surname
                 # (خوان ماتا: مات is a word too).
-                while last > first and _accusative(self.lexicon.forms[f.id_list[last]]):
+                while last > first and accusative(self.lexicon.forms[f.id_list[last]]):
                     last -= 1
                 parts = self._coordinated(f, first, last)
             else:
@@ -788,12 +772,12 @@ class MentionDetector:
     def _coordinated(self, f: _Field, first: int, last: int) -> list[tuple[int, int]]:
         """The names of a person's span from ``first`` to ``last`` that joins
         several with و (أرسطو وبطليموس, لويس فيغو وجواو بينتو): one span
-        each, the و-word beginning the next (see :func:`_conjoins`). A
-        word after the و that does not begin a name (:func:`_begins_name`:
+        each, the و-word beginning the next (see :func:`~streams.ner.words.conjoins`). A
+        word after the و that does not begin a name (:func:`~streams.ner.words.begins_name`:
         دي وأستطاع, آل سعود وسمو ولي العهد) ends the span, as a conjunction
         ends a name in linking (:func:`~streams.ner.names.trim`); a name
         after a name link is no other name (آل وديان, بن وهب). A word
-        with a possessive suffix (:func:`_suffixed`: عبد الملك بن مروان خلفه
+        with a possessive suffix (:func:`~streams.ner.words.suffixed`: عبد الملك بن مروان خلفه
         ابنه الوليد) is in no name: the names on either side of it are spans
         of their own."""
         parts = []
@@ -801,11 +785,11 @@ class MentionDetector:
         for i in range(first + 1, last + 1):
             if not f.words[i]:
                 continue
-            if _suffixed(surfaces[ids[i]], forms[ids[i]]):
+            if suffixed(surfaces[ids[i]], forms[ids[i]]):
                 parts.append((first, i - 1))
                 first = i + 1
-            elif i > first and _conjoins(surfaces[ids[i]], forms[ids[i]]):
-                if not _begins_name(forms[ids[i]][1:]):
+            elif i > first and conjoins(surfaces[ids[i]], forms[ids[i]]):
+                if not begins_name(forms[ids[i]][1:]):
                     return [*parts, (first, i - 1)]
                 if _PERSON_LINKS.isdisjoint(bare_candidates(forms[ids[i - 1]])):
                     parts.append((first, i - 1))
@@ -824,9 +808,9 @@ class MentionDetector:
         person's full name spread as that person's short forms (الرازي, راؤول, and
         a surname as frequent as الغامدي: within the document that wrote the
         full name, it is that person), unless the news has them often and
-        never after a title (see :func:`_name_part_like`); and no word the
-        news knows (:data:`_KNOWN_WORD_COUNT`) spreads alone unless it reads as
-        a name (see :func:`_reads_as_name`).
+        never after a title (see :func:`~streams.ner.words.name_part_like`); and no word the
+        news knows (:data:`~streams.ner.words.KNOWN_WORD_COUNT`) spreads alone unless it reads as
+        a name (see :func:`~streams.ner.words.reads_as_name`).
         """
         votes: dict[tuple[str, ...], Counter[str]] = {}
         # One-word places spread only when a city noun named them.
@@ -841,14 +825,14 @@ class MentionDetector:
             or name in from_city
             or (
                 majority(counter) in _SPREAD_SINGLE
-                and _name_like(name[0])
-                and _reads_as_name(name[0])
+                and name_like(name[0])
+                and reads_as_name(name[0])
             )
         }
         for name, counter in list(votes.items()):
             if len(name) > 1 and majority(counter) == "PER":
                 for part in {name[0], name[-1]}:
-                    if part not in _NAME_LINKS and _name_part_like(part) and _reads_as_name(part):
+                    if part not in _NAME_LINKS and name_part_like(part) and reads_as_name(part):
                         votes.setdefault((part,), Counter())["PER"] += 1
         if not votes:
             return found
@@ -857,7 +841,7 @@ class MentionDetector:
             for key in bare_candidates(name[0]):
                 # A one-word name found with a proclitic (بسنة) must not
                 # spread as the common word it strips to (سنة).
-                if len(name) == 1 and key != name[0] and not _name_part_like(key):
+                if len(name) == 1 and key != name[0] and not name_part_like(key):
                     continue
                 by_key.setdefault(key, []).append(name)
         for names in by_key.values():
@@ -1034,7 +1018,7 @@ class MentionDetector:
         entries = self.gazetteer.entries(surfaces, type_forms)
         self._entries[first:] = entries
         self._starts_name[first:end] = [entry.starts_names for entry in entries]
-        self._city_heads[first:end] = [_is_city_noun(form) for form in type_forms]
+        self._city_heads[first:end] = [is_city_noun(form) for form in type_forms]
         self._ruler_titles[first:end] = [
             not _RULERS.isdisjoint(bare_candidates(form)) for form in type_forms
         ]
@@ -1122,115 +1106,6 @@ def _tail_length(key: str) -> int:
     return min(_TAILS[-1], len(key), max(_TAILS[0], core_letters(key)))
 
 
-def _name_part_like(form: str) -> bool:
-    """A first or last word of a person's name that can stand alone for
-    them within the document: rare in the news, or up to
-    :data:`COMMON_WORD_COUNT` if the news has it after a person title too
-    (عمر, خالد, الغامدي) or it reads as a person's name by its letters
-    (:func:`~streams.ner.namelike.name_scores`). A frequent word that is
-    neither (الحكم, الكثير) ending a wrong span would otherwise be tagged
-    all over it; but the short form of a name the article wrote in full
-    must still find that person (آشتون كارتر … كارتر)."""
-    if not _name_like(form, COMMON_WORD_COUNT):
-        return False
-    info = word_infos().get(form)
-    if info is None or info.count <= RARE_WORD_COUNT or info.after_trigger[0] > 0:
-        return True
-    # Foreign surnames the news has often and only after a given name
-    # (كارتر, كيري): their letters still say name, where الكثير's do not.
-    scores = name_scores(form)
-    return bool(scores) and scores[0] >= _PERSON_LIKE_BUCKET
-
-
-def _definite(form: str) -> bool:
-    """Whether a word has the article, maybe after proclitics (الهيئة, بالهيئة, للهيئة)."""
-    return any(candidate.startswith(ARTICLE) for candidate in (form, *stripped_forms(form)))
-
-
-def _is_city_noun(form: str) -> bool:
-    """Whether a word is مدينة or بلدة, maybe with proclitics, without the article."""
-    candidates = bare_candidates(form)
-    return not _CITY_NOUNS.isdisjoint(candidates) and _CITY_DEFINITE.isdisjoint(candidates)
-
-
-def _reads_as_name(form: str) -> bool:
-    """Whether a one-word person's name may spread through its document:
-    the news has it seldom (under :data:`_KNOWN_WORD_COUNT`), or after a
-    person's title, or its letters read as a person's name. A word the news
-    has often enough to know, never after a title, is a common word the CRF
-    misread once (استطاع, خلافة), and spreading it multiplies the error."""
-    info = word_infos().get(form)
-    if info is None or info.count < _KNOWN_WORD_COUNT or info.after_trigger[0] > 0:
-        return True
-    scores = name_scores(form)
-    return bool(scores) and scores[0] >= _PERSON_LIKE_BUCKET
-
-
-def _begins_name(form: str) -> bool:
-    """Whether the word after a و inside a person's span can begin another
-    name: rare in the news (بطليموس, جواو) or seen after person titles
-    (طارق, ماكس). سمو (Highness) and استطاع are frequent and never are."""
-    info = word_infos().get(form)
-    return info is None or info.count < _KNOWN_WORD_COUNT or info.after_trigger[0] > 0
-
-
-def _conjoins(surface: str, form: str) -> bool:
-    """Whether a word inside a person's span is و + the first word of
-    another name (وبطليموس, وجواو, وطارق) rather than a name itself (وليد,
-    ويلسون, وايلدر). A word the news knows is و + a word if the news has
-    that word more often (واحمد 232 times, احمد 2,446), and a name if not
-    (وليد, ويلسون); of a word the news lacks, a و before a plain alef, ي or
-    و is a foreign W (وايلدر, ويبر), unless the alef is the article's
-    (والبيروني); و + a name with hamza keeps it (وإسحاق)."""
-    if not surface.startswith(_AND) or len(form) < 4:
-        return False
-    infos = word_infos()
-    written, bare = infos.get(form), infos.get(form[1:])
-    if written is not None:
-        return bare is not None and bare.count > written.count
-    return bare is not None or surface[1] not in _FOREIGN_W or form[1:3] == ARTICLE
-
-
-def _suffixed(surface: str, form: str) -> bool:
-    """Whether a word ends in the possessive suffix ه ("his": خلفه, ابنه):
-    written with ه, not ة, common in the news as written, and more common
-    without the ه (خلف, ابن); unless the word as written follows person
-    titles, a name (عبده, طه; نزيه and فقيه have no shorter word, and
-    foreign names such as ريميه, Rimet, are rare as written)."""
-    if not surface.endswith(_HIS) or len(form) < 4:
-        return False
-    infos = word_infos()
-    written, bare = infos.get(form), infos.get(form[:-1])
-    return (
-        written is not None
-        and bare is not None
-        and _KNOWN_WORD_COUNT <= written.count < bare.count
-        and written.after_trigger[0] < _GIVEN_NAME_BUCKET
-    )
-
-
-def _accusative(form: str) -> bool:
-    """Whether a word (a matching form) reads as an indefinite accusative,
-    its tanween written as a final alef (صلحا, أبياتا: the news has صلح,
-    أبيات more often): an adverb or object after a name, never a part of
-    it, where a name's own final alef is part of the word (كوستا, ابن
-    سينا). Only a noun takes tanween, and the news writes a noun with the
-    article or after ب too, a verb never: ماتا (خوان ماتا) is no مات."""
-    if not form.endswith(_ALEF):
-        return False
-    infos = word_infos()
-    stem = form[:-1]
-    written, bare = infos.get(form), infos.get(stem)
-    noun = ARTICLE + stem in infos or _BI + stem in infos
-    return bare is not None and noun and (written is None or bare.count > written.count)
-
-
-def _name_like(form: str, above: int = RARE_WORD_COUNT) -> bool:
-    """A word that can stand alone for a name: not more frequent than
-    ``above`` in the news, and no trigger noun."""
-    return not is_common_word(form, above) and not triggers_of(form)
-
-
 def _chunks(
     labels: Sequence[str], states: np.ndarray, ends: Sequence[int]
 ) -> Iterator[tuple[int, int, int, str]]:
@@ -1255,27 +1130,6 @@ def _chunks(
         yield unit, first, last, kind
 
 
-def _plural_demonym(forms: Sequence[str]) -> bool:
-    """Whether a demonym's matching forms read as a plural, a people
-    (المصريون, الصينيين, and the one-word broken plurals الألمان, الأتراك)
-    rather than an adjective (الصينية, البرتغالي)."""
-    last = forms[-1]
-    return last.endswith(("ون", "ين")) or (len(forms) == 1 and last.endswith(("ان", "اك")))
-
-
-def _plural_nisba(form: str) -> bool:
-    """Whether a word (a matching form) is a definite plural nisba the news
-    does not know: ال + a stem + يون/يين (الفاطميون, للساسانيين), a people
-    or a dynasty of the past, as a plural demonym is a people of today. The
-    plural nisbas the news has are adjectives and professions (الرسميين,
-    الصحفيين) or no nisba at all (الملايين)."""
-    candidates = (form, *stripped_forms(form))
-    if not any(_NISBA_PLURAL.fullmatch(candidate) for candidate in candidates):
-        return False
-    infos = word_infos()
-    return not any(candidate in infos for candidate in bare_candidates(form))
-
-
 def _joined(spans: list[Span]) -> list[Span]:
     """``spans`` (sorted) with each run of people's spans found side by side,
     no word or mark between them and none from the KB, as one person (حسام
@@ -1296,10 +1150,10 @@ def _joined(spans: list[Span]) -> list[Span]:
             and KB not in (span.source, last.source)
             and span.field == last.field
             and span.first == last.last + 1
-            and not span.forms[0].startswith(_AND)
-            and not (len(last.forms) == 1 and _definite(last.forms[0]))
+            and not span.forms[0].startswith(AND)
+            and not (len(last.forms) == 1 and definite(last.forms[0]))
             and not is_title(last.forms[-1])
-            and not (len(span.forms) == 1 and _preposition_and_word(span.forms[0]))
+            and not (len(span.forms) == 1 and preposition_and_word(span.forms[0]))
         ):
             out[-1] = last._replace(
                 end=span.end, source=CRF, forms=(*last.forms, *span.forms), last=span.last
@@ -1307,13 +1161,6 @@ def _joined(spans: list[Span]) -> list[Span]:
         else:
             out.append(span)
     return out
-
-
-def _preposition_and_word(form: str) -> bool:
-    """Whether a word (a matching form) reads as ل or ب and a word the news
-    knows (للصحفيين, لتميزه), where a name that begins so does not (لاجين)."""
-    infos = word_infos()
-    return form[:1] in _PREPOSITIONS and any(c in infos for c in stripped_forms(form))
 
 
 def _keep_crf(span: Span, kb_spans: Sequence[Span]) -> bool:

@@ -16,20 +16,22 @@ from streams.ner.detect import (
     CRF,
     DOC,
     Span,
-    _accusative,
     _chunks,
-    _conjoins,
     _joined,
-    _name_part_like,
-    _plural_nisba,
-    _reads_as_name,
-    _suffixed,
     _tail_length,
     get_detector,
     majority,
 )
 from streams.ner.evaluate import chunks
 from streams.ner.gazetteer import NAME
+from streams.ner.words import (
+    accusative,
+    conjoins,
+    name_part_like,
+    plural_nisba,
+    reads_as_name,
+    suffixed,
+)
 from streams.text.normalize import matching_form
 
 LABELS = ["O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-ORG", "I-ORG"]
@@ -78,9 +80,9 @@ def test_frequent_words_never_after_a_title_are_no_name_parts() -> None:
     # stand for the person; الحكم and الكثير (frequent, never after a title) do not.
     # كارتر and كيري are frequent and never after a title, but read as names.
     for part in ("الغامدي", "رونالدو", "عمر", "كارتر", "كيري"):
-        assert _name_part_like(part), part
+        assert name_part_like(part), part
     for word in ("الحكم", "الكثير", "الرئيس"):
-        assert not _name_part_like(word), word
+        assert not name_part_like(word), word
 
 
 def test_plural_demonyms_are_people_and_adjectives_nothing_in_bio() -> None:
@@ -104,9 +106,9 @@ def test_a_place_naming_a_competition_is_untagged_in_bio() -> None:
 def test_words_the_news_knows_as_common_do_not_spread_alone() -> None:
     # واستطاع (75 times in the news, never after a title) is a verb the CRF
     # misread; names spread: unknown, rare, after titles, or name-like letters.
-    assert not _reads_as_name("واستطاع")
+    assert not reads_as_name("واستطاع")
     for name in ("الرازي", "مندليف", "عمر", "خالد", "الغامدي", "كارتر"):
-        assert _reads_as_name(name), name
+        assert reads_as_name(name), name
 
 
 def test_a_rare_word_after_a_city_noun_is_a_place_through_the_document() -> None:
@@ -164,9 +166,9 @@ def test_a_name_beginning_with_waw_is_not_split() -> None:
     # Names written with their و (وليد, ويلسون), and a foreign W the news
     # does not know (وايلدر); و + hamza or the article is a conjunction.
     for surface in ("وليد", "ويلسون", "وايلدر", "ووكر", "وسام"):
-        assert not _conjoins(surface, matching_form(surface)), surface
+        assert not conjoins(surface, matching_form(surface)), surface
     for surface in ("وبطليموس", "والبيروني", "وإسحاق", "وطارق", "وأحمد"):
-        assert _conjoins(surface, matching_form(surface)), surface
+        assert conjoins(surface, matching_form(surface)), surface
 
 
 def test_a_persons_span_loses_a_titles_complement_when_the_title_is_before_it() -> None:
@@ -224,9 +226,9 @@ def test_plural_nisbas_the_news_lacks_are_peoples_in_bio() -> None:
     # Dynasties and peoples of the past (AQMAR tags them PER); the plural
     # nisbas of the news are adjectives or professions, الملايين no nisba.
     for word in ("الفاطميون", "للساسانيين", "والحمدانيون"):
-        assert _plural_nisba(matching_form(word)), word
+        assert plural_nisba(matching_form(word)), word
     for word in ("الصحفيين", "الرسميين", "الملايين", "المسلمين", "فاطميون"):
-        assert not _plural_nisba(matching_form(word)), word
+        assert not plural_nisba(matching_form(word)), word
     (labels,) = get_detector().tag_tokens([["وحكم", "الزنكيون", "الشام", "."]])
     assert labels[1] == "B-PER"
 
@@ -284,9 +286,9 @@ def test_the_messenger_is_a_title() -> None:
 
 def test_an_indefinite_accusative_after_a_name_is_no_part_of_it() -> None:
     for word in ("صلحا", "فرضا", "أبياتا"):
-        assert _accusative(matching_form(word)), word
+        assert accusative(matching_form(word)), word
     for word in ("كوستا", "سينا", "باشا", "فالنسيا", "كانتونا", "ماتا"):  # مات is a verb
-        assert not _accusative(matching_form(word)), word
+        assert not accusative(matching_form(word)), word
 
 
 def test_a_city_noun_is_no_part_of_the_place_it_names() -> None:
@@ -328,10 +330,10 @@ def test_a_word_with_a_possessive_suffix_is_in_no_name() -> None:
     f = detector._from_tokens(tokens)
     assert detector._coordinated(f, 1, 7) == [(1, 4), (7, 7)]
     for word in ("خلفه", "ابنه"):
-        assert _suffixed(word, matching_form(word)), word
+        assert suffixed(word, matching_form(word)), word
     # Names as written: no shorter word (نزيه), after titles (عبده), or ة (خليفة).
     for word in ("نزيه", "فقيه", "عبده", "خليفة", "ريميه"):
-        assert not _suffixed(word, matching_form(word)), word
+        assert not suffixed(word, matching_form(word)), word
 
 
 def test_a_regnal_name_after_a_rulers_title_is_a_person() -> None:
