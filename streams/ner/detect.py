@@ -64,7 +64,7 @@ from streams.ner.clusters import word_infos
 from streams.ner.conll import OUTSIDE
 from streams.ner.crf import CrfModel
 from streams.ner.features import PAD, WINDOW, FeatureExtractor
-from streams.ner.gazetteer import NAME, Entry, Gazetteer, Words
+from streams.ner.gazetteer import DEMONYM, NAME, Entry, Gazetteer, Words
 from streams.ner.lexicon import Lexicon, grown
 from streams.ner.names import LINEAGE, is_title, preferred_bare, trim
 from streams.ner.triggers import triggers_of
@@ -679,6 +679,8 @@ class MentionDetector:
         out = []
         for match in self.gazetteer.scan(f.text, words, candidates):
             first, last = f.word_index[match.first], f.word_index[match.last]
+            if match.role == DEMONYM and self._given_name_after_title(f, first, last):
+                continue
             out.append(
                 Span(
                     index,
@@ -694,6 +696,22 @@ class MentionDetector:
                 )
             )
         return out
+
+    def _given_name_after_title(self, f: _Field, first: int, last: int) -> bool:
+        """Whether the one-word demonym at ``first`` is a given name: without
+        the article right after a person's title with it, it cannot be the
+        title's adjective, which would agree in definiteness (الرئيس
+        الأمريكي), so it names the person (الأمير تركي الفيصل)."""
+        forms, ids = self.lexicon.forms, f.id_list
+        before = first - 1
+        return (
+            first == last
+            and before >= 0
+            and f.words[before]
+            and not definite(forms[ids[first]])
+            and definite(forms[ids[before]])
+            and is_title(forms[ids[before]])
+        )
 
     def _crf_spans(self, fields: list[_Field]) -> list[list[Span]]:
         if self.model is None:

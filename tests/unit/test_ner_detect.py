@@ -395,3 +395,18 @@ def test_a_two_word_name_keeps_a_last_word_ending_in_alef() -> None:
     found = {text[s.start : s.end] for s in detector.detect([text]) if s.label == "PER"}
     assert "خوان ماتا" in found, found
     assert not any(name.endswith("صلحا") for name in found), found
+
+
+def test_a_demonym_without_the_article_after_a_title_is_a_given_name() -> None:
+    detector = get_detector()
+
+    def found(text: str) -> list[tuple[str, str | None]]:
+        return [
+            (text[s.start : s.end], s.entity.id if s.entity else None)
+            for s in detector.detect([text])
+        ]
+
+    # تركي (Turkish) is Prince Turki here: not Türkiye, and the CRF's person.
+    assert found("قال الأمير تركي الفيصل في مقاله") == [("تركي الفيصل", None)]
+    # With the article it is the title's adjective (the American president).
+    assert ("الأمريكي", "cldr:US") in found("وقال الرئيس الأمريكي باراك أوباما")
