@@ -43,7 +43,7 @@ Everything is deterministic and per document; nothing is learned at run time.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import compress
@@ -554,34 +554,13 @@ class MentionDetector:
         an organisation (برنامج إيران النووي), so programmes are left out.
         The place is kept too, nested (as an organisation holding a KB
         match is, see :func:`_keep_crf`)."""
-        out = []
-        forms, words = self.lexicon.forms, f.words
-        for place in kb_spans:
-            head = place.first - 1
-            if place.label != "LOC" or place.role != NAME or head < 0 or not words[head]:
-                continue
-            form = forms[f.id_list[head]]
-            if "ORG" not in triggers_of(form) or definite(form):
-                continue
-            if not _NOT_ORG_HEADS.isdisjoint(bare_candidates(form)):
-                continue
-            if any(s.first <= head <= s.last for s in crf_spans):
-                continue
-            out.append(
-                Span(
-                    place.field,
-                    f.starts[head],
-                    place.end,
-                    "ORG",
-                    CRF,
-                    None,
-                    NAME,
-                    (form, *place.forms),
-                    head,
-                    place.last,
-                )
-            )
-        return out
+
+        def organisation(form: str) -> str | None:
+            if "ORG" not in triggers_of(form):
+                return None
+            return None if not _NOT_ORG_HEADS.isdisjoint(bare_candidates(form)) else "ORG"
+
+        return self._named_after(f, kb_spans, "LOC", crf_spans, organisation)
 
     def _named_after_people(
         self, f: _Field, kb_spans: Sequence[Span], crf_spans: Sequence[Span]
@@ -594,30 +573,51 @@ class MentionDetector:
         nested, as a KB place inside an organisation is. Not after a noun of a
         state or rule (:data:`_POLITIES`): دولة بني طولون is the dynasty's
         reign, and AQMAR tags the people alone."""
+
+        def place_or_organisation(form: str) -> str | None:
+            kinds = [kind for kind in triggers_of(form) if kind != "PER"]
+            if len(kinds) != 1 or not _POLITIES.isdisjoint(bare_candidates(form)):
+                return None
+            return kinds[0]
+
+        return self._named_after(
+            f, (*kb_spans, *crf_spans), "PER", crf_spans, place_or_organisation
+        )
+
+    def _named_after(
+        self,
+        f: _Field,
+        named: Sequence[Span],
+        label: str,
+        crf_spans: Sequence[Span],
+        kind_of: Callable[[str], str | None],
+    ) -> list[Span]:
+        """Spans of a noun and the name of ``label`` right after it, of the
+        class ``kind_of`` gives the noun's matching form (None: no such
+        noun): the two in construct, so the noun without the article, and
+        no CRF span over the noun already."""
         out = []
         forms, words = self.lexicon.forms, f.words
-        for person in (*kb_spans, *crf_spans):
-            head = person.first - 1
-            if person.label != "PER" or person.role != NAME or head < 0 or not words[head]:
+        for name in named:
+            head = name.first - 1
+            if name.label != label or name.role != NAME or head < 0 or not words[head]:
                 continue
             form = forms[f.id_list[head]]
-            kinds = [kind for kind in triggers_of(form) if kind != "PER"]
-            if len(kinds) != 1 or definite(form) or not _POLITIES.isdisjoint(bare_candidates(form)):
-                continue
-            if any(s.first <= head <= s.last for s in crf_spans):
+            kind = None if definite(form) else kind_of(form)
+            if kind is None or any(s.first <= head <= s.last for s in crf_spans):
                 continue
             out.append(
                 Span(
-                    person.field,
+                    name.field,
                     f.starts[head],
-                    person.end,
-                    kinds[0],
+                    name.end,
+                    kind,
                     CRF,
                     None,
                     NAME,
-                    (form, *person.forms),
+                    (form, *name.forms),
                     head,
-                    person.last,
+                    name.last,
                 )
             )
         return out
