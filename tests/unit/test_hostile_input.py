@@ -22,6 +22,7 @@ OUTPUT_SCHEMAS = {
     "articles.enriched": schemas.ENRICHED,
     "articles.duplicates": schemas.DUPLICATE,
     "articles.deadletter": schemas.DEADLETTER,
+    "entities.registry": "entity.registry",
 }
 PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
