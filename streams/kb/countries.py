@@ -2,8 +2,12 @@
 
 Babel ships the Unicode CLDR, so the KB needs no download and is the same on
 every machine with the same Babel. Every two-letter CLDR region is one
-entity; numeric codes are groupings of regions ("001" world, "150" Europe)
-and a few letter codes are not places (see ``_NOT_PLACES``). The European
+entity, and so is every continent (see ``_CONTINENTS``: أوروبا, أفريقيا
+and آسيا are among the places Arabic news names most); the other numeric
+codes are groupings of regions ("001" العالم, the world, is a common word;
+"015" شمال أفريقيا is a compass direction and a continent, which the
+tagger reads as a region), and a few letter codes are not places (see
+``_NOT_PLACES``). The European
 Union and the United Nations are CLDR regions too, but they are
 organisations, so they get that type and topics.
 
@@ -43,6 +47,10 @@ ID_PREFIX = "cldr:"
 # eurozone (a currency area), "outlying Oceania" (a statistical grouping),
 # two pseudo-locale regions for testing software, and "unknown region".
 _NOT_PLACES = frozenset({"EZ", "QO", "XA", "XB", "ZZ"})
+# The continents among CLDR's numeric groupings, and Latin America (a
+# cultural region news names as often as South America): Africa, North
+# America, South America, Oceania, the Americas, Asia, Europe.
+_CONTINENTS = frozenset({"002", "003", "005", "009", "019", "142", "150", "419"})
 _ORGANIZATIONS = frozenset({"EU", "UN"})
 _LANGUAGES = ("en", "ar")
 _CURATED_FILE = "country_aliases.json"
@@ -54,7 +62,7 @@ _NISBA_ENDINGS = ("", "ة", "ون", "ين", "ات")
 
 @cache
 def country_entities() -> tuple[KbEntity, ...]:
-    """One entity per CLDR country or territory (and EU, UN), sorted by id."""
+    """One entity per CLDR country, territory or continent (and EU, UN), sorted by id."""
     names = {language: Locale(language).territories for language in _LANGUAGES}
     codes = sorted(code for code in names["en"] if _is_place(code))
     variants = {language: _regional_variants(language) for language in _LANGUAGES}
@@ -94,7 +102,7 @@ def country_stop_phrases() -> tuple[str, ...]:
 
 
 def _is_place(code: str) -> bool:
-    return len(code) == 2 and code.isalpha() and code not in _NOT_PLACES
+    return (len(code) == 2 and code.isalpha() and code not in _NOT_PLACES) or code in _CONTINENTS
 
 
 def _entity_type(code: str) -> EntityType:

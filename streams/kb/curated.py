@@ -1,7 +1,9 @@
-"""Curated people and organisations, read from editable JSON files.
+"""Curated people, organisations and regions, read from editable JSON files.
 
-``persons.json`` and ``organizations.json`` hold the entities no maintained
-offline source gives us (see each file's ``about``). Every entry is checked
+``persons.json``, ``organizations.json`` and ``places.json`` hold the
+entities no maintained offline source gives us (see each file's ``about``):
+CLDR has countries, continents and cities, but not the regions news names
+daily (الضفة الغربية, كردستان, إنجلترا). Every entry is checked
 when loaded: both canonical names present, a note saying who or what it is,
 and slugs unique within the file, so a bad edit fails at start-up and in the
 tests, not silently in production.
@@ -19,7 +21,11 @@ from streams.kb import EntityType, KbEntity
 from streams.slug import slugify
 
 SOURCE = "curated"
-_FILES: dict[EntityType, str] = {"person": "persons.json", "organization": "organizations.json"}
+_FILES: dict[EntityType, str] = {
+    "person": "persons.json",
+    "organization": "organizations.json",
+    "location": "places.json",
+}
 # "عبد" + a word with the article is written both split and joined
 # (عبد العزيز / عبدالعزيز); matching compares token by token, so both spellings
 # are generated rather than left to every entry to list.
@@ -36,7 +42,7 @@ def read_json(name: str) -> dict[str, Any]:
 
 @cache
 def curated_entities() -> tuple[KbEntity, ...]:
-    """People and organisations from the curated files, in file order."""
+    """People, organisations and regions from the curated files, in file order."""
     entities = []
     for entity_type, name in _FILES.items():
         slugs: set[str] = set()

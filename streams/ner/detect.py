@@ -70,7 +70,7 @@ from streams.ner.names import LINEAGE, is_title, preferred_bare, trim
 from streams.ner.triggers import triggers_of
 from streams.ner.words import (
     AND,
-    accusative,
+    adverbial,
     begins_name,
     conjoins,
     definite,
@@ -106,8 +106,8 @@ _PART_HEADS = frozenset({"ابو", "ابي", "ابا", "ام", "عبد"})
 _SON_OF = frozenset({"بن", "بنت"})
 _ABD = "عبد"
 # Words before a name that make it part of a competition's name (كأس
-# إسبانيا, أمم أوروبا), as matching forms.
-_COMPETITIONS = frozenset({"كاس", "امم"})
+# إسبانيا, أمم أوروبا, دوري أبطال أوروبا), as matching forms.
+_COMPETITIONS = frozenset({"كاس", "امم", "ابطال"})
 # Organisation nouns that make no organisation with the place after them
 # (see :meth:`MentionDetector._named_after_places`), as matching forms.
 _NOT_ORG_HEADS = frozenset({"برنامج"})
@@ -254,8 +254,9 @@ class MentionDetector:
         so are demonyms used as adjectives: annotation guidelines tag the
         country, not its adjective. A plural demonym names people, though
         (الألمان, للصينيين, المصريون): AQMAR tags those ``PER``. A name
-        just after كأس (cup) or أمم (nations) is part of a competition's
-        name (كأس إسبانيا, أمم أوروبا), which AQMAR leaves untagged, unless it
+        just after كأس (cup), أمم (nations) or أبطال (champions) is part of a
+        competition's name (كأس إسبانيا, أمم أوروبا, دوري أبطال أوروبا),
+        which AQMAR leaves untagged, unless it
         is the person the cup is named after (كأس جول ريميه). A plural nisba
         the news does not know names a people or a dynasty as a plural
         demonym does (الفاطميون, الساسانيين, see :func:`~streams.ner.words.plural_nisba`): AQMAR
@@ -302,7 +303,7 @@ class MentionDetector:
         return out
 
     def _in_competition(self, f: _Field, first: int) -> bool:
-        """Whether the word before token ``first`` names a competition (كأس, أمم)."""
+        """Whether the word before token ``first`` names a competition (كأس, أمم, أبطال)."""
         head = first - 1
         if head < 0 or not f.words[head]:
             return False
@@ -713,6 +714,15 @@ class MentionDetector:
             and is_title(forms[ids[before]])
         )
 
+    def _before_adverbial(self, f: _Field, first: int, last: int) -> int:
+        """The last word of span ``first..last`` without the adverbials
+        after it (:func:`~streams.ner.words.adverbial`: دخل أبو عبيدة صلحا,
+        ريال متراجعا, ريال بارتفاع in a market report); never its first word."""
+        forms, ids = self.lexicon.forms, f.id_list
+        while last > first and adverbial(forms[ids[last]]):
+            last -= 1
+        return last
+
     def _crf_spans(self, fields: list[_Field]) -> list[list[Span]]:
         if self.model is None:
             return [[] for _ in fields]
@@ -744,12 +754,10 @@ class MentionDetector:
                 if first <= last:
                     first = self._before_link(f, first)
                 last = self._before_eulogy(f, first, last)
-                # Not in a two-word name, whose last word is the surname
-                # (خوان ماتا: مات is a word too).
-                while last > first and accusative(self.lexicon.forms[f.id_list[last]]):
-                    last -= 1
+                last = self._before_adverbial(f, first, last)
                 parts = self._coordinated(f, first, last)
             else:
+                last = self._before_adverbial(f, first, last)
                 parts = [(first, self._past_link(f, last, _NAME_PREFIXES))]
             spans = out[index]
             for first, last in parts:

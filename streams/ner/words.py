@@ -151,6 +151,36 @@ def accusative(form: str) -> bool:
     return bare is not None and noun and (written is None or bare.count > written.count)
 
 
+def adverbial(form: str) -> bool:
+    """Whether a word (a matching form) reads as an adverbial that ends a
+    sentence's subject, never a name: an indefinite accusative
+    (:func:`accusative`) or ب or ل with an indefinite noun (بارتفاع 'with a
+    rise', لمدة 'for a period'), a noun being a word the news also writes
+    with the article, has more often than this form and never after a
+    name's trigger (a place's name, جدة, may end an organisation's:
+    جمعية الثقافة والفنون بجدة). A name that begins with ب keeps it:
+    بلاتيني is more frequent than لاتيني, and بلانك's لانك (لأنك) is no
+    noun. With the article, ب or ل may belong to the name (الغرفة
+    التجارية بالرياض), so such words are not adverbials here."""
+    if accusative(form):
+        return True
+    if form[:1] not in _PREPOSITIONS:
+        return False
+    infos = word_infos()
+    written = infos.get(form)
+    for candidate in stripped_forms(form):
+        bare = infos.get(candidate)
+        if (
+            bare is not None
+            and not candidate.startswith(ARTICLE)
+            and ARTICLE + candidate in infos
+            and not any(bare.after_trigger)
+            and (written is None or bare.count > written.count)
+        ):
+            return True
+    return False
+
+
 def name_like(form: str, above: int = RARE_WORD_COUNT) -> bool:
     """A word that can stand alone for a name: not more frequent than
     ``above`` in the news, and no trigger noun."""

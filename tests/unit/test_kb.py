@@ -1,4 +1,5 @@
-"""The whole KB: unique ids and slugs, curated people, organisations, demonyms and cities."""
+"""The whole KB: unique ids and slugs, curated people, organisations and regions,
+demonyms, continents and cities."""
 
 from __future__ import annotations
 
@@ -71,6 +72,19 @@ def test_cities_from_cldr_and_curated(by_id: dict[str, KbEntity]) -> None:
     # Left to the country of the same name, and common words left out.
     assert "cldr:tz:Asia/Kuwait" not in by_id
     assert "cldr:tz:Pacific/Chuuk" not in by_id  # ترك: 'left'
+
+
+def test_continents_from_cldr_and_curated_regions(by_id: dict[str, KbEntity]) -> None:
+    assert by_id["cldr:150"].slug == "europe"
+    assert {"أوروبا", "أوربا", "Europe"} <= set(by_id["cldr:150"].names)
+    assert by_id["cldr:002"].name_ar == "أفريقيا"
+    assert "cldr:001" not in by_id  # العالم, 'the world'
+    assert "cldr:015" not in by_id  # شمال أفريقيا: a compass direction, read as a region
+    assert "الدانمارك" in by_id["cldr:DK"].aliases
+    england = by_id["kb:location:england"]
+    assert (england.type, england.slug, england.name_ar) == ("location", "england", "إنجلترا")
+    assert "إنكلترا" in england.aliases
+    assert "الضفة" not in by_id["kb:location:west-bank"].names  # 'the bank'
 
 
 def test_abd_compounds_are_matched_split_and_joined() -> None:

@@ -26,6 +26,7 @@ from streams.ner.evaluate import chunks
 from streams.ner.gazetteer import NAME
 from streams.ner.words import (
     accusative,
+    adverbial,
     conjoins,
     name_part_like,
     plural_nisba,
@@ -289,6 +290,20 @@ def test_an_indefinite_accusative_after_a_name_is_no_part_of_it() -> None:
         assert accusative(matching_form(word)), word
     for word in ("كوستا", "سينا", "باشا", "فالنسيا", "كانتونا", "ماتا"):  # مات is a verb
         assert not accusative(matching_form(word)), word
+
+
+def test_an_adverbial_is_no_part_of_the_name_before_it() -> None:
+    # ب or ل with an indefinite noun the news knows ends a subject.
+    for word in ("بارتفاع", "بانخفاض", "لترك", "صلحا"):
+        assert adverbial(matching_form(word)), word
+    # Names that begin with ب or ل, and places (after which ب may belong to
+    # an organisation's name: جمعية الثقافة والفنون بجدة).
+    for word in ("بلاتيني", "بلانك", "بكين", "لندن", "بجدة", "بالرياض"):
+        assert not adverbial(matching_form(word)), word
+    detector = get_detector()
+    f = detector._from_tokens(["أغلق", "سهم", "الراجحي", "عند", "ريال", "بارتفاع", "طفيف"])
+    assert detector._before_adverbial(f, 4, 5) == 4
+    assert detector._before_adverbial(f, 5, 5) == 5  # never the first word
 
 
 def test_a_city_noun_is_no_part_of_the_place_it_names() -> None:
