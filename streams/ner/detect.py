@@ -81,6 +81,7 @@ from streams.ner.words import (
     plural_nisba,
     preposition_and_word,
     reads_as_name,
+    spelt_like_a_person,
     suffixed,
 )
 
@@ -828,7 +829,12 @@ class MentionDetector:
         full name, it is that person), unless the news has them often and
         never after a title (see :func:`~streams.ner.words.name_part_like`); and no word the
         news knows (:data:`~streams.ner.words.KNOWN_WORD_COUNT`) spreads alone unless it reads as
-        a name (see :func:`~streams.ner.words.reads_as_name`).
+        a name (see :func:`~streams.ner.words.reads_as_name`). A last word with the
+        article is a surname or nisba only after a name (أبو بكر الرازي, محمد
+        الغامدي, see :func:`_arabic_surname`); after a word the news lacks and
+        whose letters are no person's it is a common noun the CRF took into the
+        span (ايون الهيدروجين), and spread it would be tagged all through the
+        document (15 times in AQMAR's Periodic_Table).
         """
         votes: dict[tuple[str, ...], Counter[str]] = {}
         # One-word places spread only when a city noun named them.
@@ -850,6 +856,8 @@ class MentionDetector:
         for name, counter in list(votes.items()):
             if len(name) > 1 and majority(counter) == "PER":
                 for part in {name[0], name[-1]}:
+                    if part == name[-1] and definite(part) and not _arabic_surname(name):
+                        continue
                     if part not in _NAME_LINKS and name_part_like(part) and reads_as_name(part):
                         votes.setdefault((part,), Counter())["PER"] += 1
         if not votes:
@@ -1108,6 +1116,20 @@ def _name_at(
             if tuple(map(forms.__getitem__, word_ids[j + 1 : j + len(name)])) == name[1:]:
                 return name
     return None
+
+
+def _arabic_surname(name: tuple[str, ...]) -> bool:
+    """Whether the last word of a person's name (matching forms ``name``)
+    follows a name: a name link before it (أبو بكر الرازي, ابن النفيس), or
+    a first word that the news has, proclitics aside (محمد الغامدي, ونايف
+    البلوي), or that is spelt like a person's name
+    (:func:`~streams.ner.words.spelt_like_a_person`)."""
+    first = name[0]
+    return (
+        not _NAME_LINKS.isdisjoint(name[:-1])
+        or any(map(word_infos().__contains__, bare_candidates(first)))
+        or spelt_like_a_person(first)
+    )
 
 
 def _tail_length(key: str) -> int:

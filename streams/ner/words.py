@@ -62,7 +62,7 @@ def name_part_like(form: str) -> bool:
         return True
     # Foreign surnames the news has often and only after a given name
     # (كارتر, كيري): their letters still say name, where الكثير's do not.
-    return _spelt_like_a_person(form)
+    return spelt_like_a_person(form)
 
 
 def definite(form: str) -> bool:
@@ -82,7 +82,7 @@ def reads_as_name(form: str) -> bool:
     person's title, or its letters read as a person's name. A word the news
     has often enough to know, never after a title, is a common word the CRF
     misread once (استطاع, خلافة), and spreading it multiplies the error."""
-    return begins_name(form) or _spelt_like_a_person(form)
+    return begins_name(form) or spelt_like_a_person(form)
 
 
 def begins_name(form: str) -> bool:
@@ -93,7 +93,7 @@ def begins_name(form: str) -> bool:
     return info is None or info.count < KNOWN_WORD_COUNT or info.after_trigger[0] > 0
 
 
-def _spelt_like_a_person(form: str) -> bool:
+def spelt_like_a_person(form: str) -> bool:
     """Whether a word's letters read as a person's name
     (:func:`~streams.ner.namelike.name_scores`)."""
     scores = name_scores(form)

@@ -139,6 +139,30 @@ def test_a_longer_name_found_elsewhere_replaces_the_shorter_ones_within_it() -> 
     assert sorted((s.field, s.first, s.last) for s in spans) == [(0, 1, 2), (1, 1, 2)]
 
 
+def test_a_last_word_with_the_article_spreads_only_after_an_arabic_name() -> None:
+    # الرازي after أبو بكر is the person's nisba; الهيدروجين after أيون (no
+    # given name, no name link) is a common noun the CRF took into the span.
+    detector = get_detector()
+    sentences = [
+        ["يسمى", "أيون", "الهيدروجين", "الموجب"],
+        ["وذرة", "الهيدروجين", "تتكون"],
+        ["قال", "أبو", "بكر", "الرازي"],
+        ["ثم", "كتب", "الرازي"],
+    ]
+    fields = [detector._from_tokens(tokens) for tokens in sentences]
+
+    def crf(field: int, first: int, last: int) -> Span:
+        f = fields[field]
+        forms = detector._span_forms(f, first, last)
+        return Span(
+            field, f.starts[first], f.ends[last], "PER", CRF, None, NAME, forms, first, last
+        )
+
+    spread = {(s.field, s.first) for s in detector._propagate(fields, [crf(0, 1, 2), crf(2, 1, 3)])}
+    assert (3, 2) in spread
+    assert (1, 1) not in spread
+
+
 def test_a_persons_span_reaches_back_over_the_start_of_a_name_part() -> None:
     detector = get_detector()
     f = detector._from_tokens(["قال", "علي", "بن", "أبي", "طالب", "إن"])
