@@ -11,6 +11,7 @@ the fields of one document (title and body, or a CoNLL file's sentences):
    (الخليفة) is no name; names joined by و are one span each (أرسطو
    وبطليموس), و + a word that reads as no name ends the span, and a word
    with a possessive suffix separates two names (مروان خلفه ابنه الوليد);
+   a one-word person takes a given name right before it (إسحاق [نيوتن]);
 2. the gazetteer (:mod:`streams.ner.gazetteer`) finds KB names and demonyms;
 3. KB matches win where the two overlap (they are curated and linked), except
    that an organisation the CRF found may contain a KB match (وزارة الخارجية
@@ -74,6 +75,7 @@ from streams.ner.words import (
     begins_name,
     conjoins,
     definite,
+    given_name,
     is_city_noun,
     name_like,
     name_part_like,
@@ -744,6 +746,8 @@ class MentionDetector:
                 last = self._past_link(f, last, _PERSON_LINKS)
                 if first <= last:
                     first = self._before_link(f, first)
+                if first == last:
+                    first = self._given_name_before(f, first, out[index])
                 last = self._before_eulogy(f, first, last)
                 # Not in a two-word name, whose last word is the surname
                 # (خوان ماتا: مات is a word too).
@@ -775,6 +779,30 @@ class MentionDetector:
                     )
                 )
         return out
+
+    def _given_name_before(self, f: _Field, first: int, spans: Sequence[Span]) -> int:
+        """The first token of a one-word person's span at ``first``, back over
+        a given name right before it (:func:`~streams.ner.words.given_name`:
+        إسحاق نيوتن, خورخي فالدانو, كين طومسون) that no span in ``spans`` (the
+        field's so far) holds: the CRF often tags a foreign surname it has
+        context for and leaves out the given name before it, and the surname
+        alone then spreads as the name. Not a word with the article (an
+        adjective: المدرب الجديد), a title or a trigger noun, and not before
+        a word with the article, which a given name's word would not take
+        into a name the CRF cut (لورانس العرب: العرب would then spread as
+        a surname)."""
+        before = first - 1
+        if (
+            before < 0
+            or not f.words[before]
+            or (spans and spans[-1].last >= before)
+            or definite(self.lexicon.forms[f.id_list[first]])
+        ):
+            return first
+        form = self.lexicon.forms[f.id_list[before]]
+        if definite(form) or is_title(form) or triggers_of(form) or not given_name(form):
+            return first
+        return before
 
     def _before_eulogy(self, f: _Field, first: int, last: int) -> int:
         """The last token of a person's span from ``first`` to ``last`` once a

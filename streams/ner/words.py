@@ -65,6 +65,13 @@ def name_part_like(form: str) -> bool:
     return spelt_like_a_person(form)
 
 
+def given_name(form: str) -> bool:
+    """Whether a word (a matching form) follows person titles in the news
+    often enough to be a given name (محمد, خورخي, إسحاق, سعاد)."""
+    info = word_infos().get(form)
+    return info is not None and info.after_trigger[0] >= _GIVEN_NAME_BUCKET
+
+
 def definite(form: str) -> bool:
     """Whether a word has the article, maybe after proclitics (الهيئة, بالهيئة, للهيئة)."""
     return any(candidate.startswith(ARTICLE) for candidate in (form, *stripped_forms(form)))

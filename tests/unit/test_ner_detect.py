@@ -171,6 +171,20 @@ def test_a_persons_span_reaches_back_over_the_start_of_a_name_part() -> None:
     assert detector._before_link(f, 1) == 1
 
 
+def test_a_one_word_persons_span_takes_the_given_name_before_it() -> None:
+    detector = get_detector()
+    f = detector._from_tokens(["قال", "إسحاق", "نيوتن", "إن"])
+    assert detector._given_name_before(f, 2, []) == 1
+    # Not a word another span holds, an adjective with the article, or
+    # before a word with the article.
+    held = Span(0, f.starts[1], f.ends[1], "LOC", CRF, None, NAME, ("اسحاق",), 1, 1)
+    assert detector._given_name_before(f, 2, [held]) == 2
+    f = detector._from_tokens(["قال", "المدرب", "الجديد", "نيوتن"])
+    assert detector._given_name_before(f, 3, []) == 3
+    f = detector._from_tokens(["فيلم", "لورانس", "العرب"])
+    assert detector._given_name_before(f, 2, []) == 2
+
+
 def test_a_persons_span_of_names_joined_by_waw_is_one_span_a_name() -> None:
     detector = get_detector()
     f = detector._from_tokens(["قال", "أرسطو", "وبطليموس", "ولويس", "فيغو", "إن"])
