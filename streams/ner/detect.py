@@ -81,6 +81,7 @@ from streams.ner.words import (
     name_part_like,
     plural_demonym,
     plural_nisba,
+    plural_stem,
     preposition_and_word,
     reads_as_name,
     spelt_like_a_person,
@@ -262,7 +263,9 @@ class MentionDetector:
         is the person the cup is named after (كأس جول ريميه). A plural nisba
         the news does not know names a people or a dynasty as a plural
         demonym does (الفاطميون, الساسانيين, see :func:`~streams.ner.words.plural_nisba`): AQMAR
-        tags those ``PER`` too.
+        tags those ``PER`` too, and a people named once is that people in
+        its other case and with other proclitics too (المسلمين tagged, so
+        المسلمون, للمسلمين: see :func:`~streams.ner.words.plural_stem`).
         """
         self.lexicon.trim()
         fields = [self._from_tokens(tokens) for tokens in sentences]
@@ -273,7 +276,8 @@ class MentionDetector:
             if (s.role == NAME or plural_demonym(s.forms))
             and not (s.label != "PER" and self._in_competition(fields[s.field], s.first))
         ]
-        spans.extend(self._plural_nisbas(fields, spans))
+        spans.extend(self._one_word_people(fields, spans, plural_nisba))
+        spans.extend(self._other_cases(fields, spans))
         spans.sort(key=lambda s: (s.field, s.first, -s.last))
         taken = -1
         current = -1
@@ -289,16 +293,37 @@ class MentionDetector:
             taken = span.last
         return labels
 
-    def _plural_nisbas(self, fields: list[_Field], spans: Sequence[Span]) -> list[Span]:
-        """One-word ``PER`` spans of the plural nisbas (:func:`~streams.ner.words.plural_nisba`)
-        in ``fields`` that no span in ``spans`` covers."""
+    def _other_cases(self, fields: list[_Field], spans: Sequence[Span]) -> list[Span]:
+        """One-word ``PER`` spans of the peoples that one-word person spans
+        in ``spans`` name, in their other case or with other proclitics
+        (المسلمين tagged: المسلمون, للمسلمين; see :func:`~streams.ner.words.plural_stem`),
+        where no span in ``spans`` covers them. The CRF has the accusative
+        and genitive (المسلمين) far more often than the nominative, and
+        misses المسلمون after a verb; a people is one within a document as
+        a name is (:meth:`_propagate`), which does not spread such frequent
+        words."""
+        peoples = {
+            stem
+            for s in spans
+            if s.label == "PER" and s.source != KB and len(s.forms) == 1
+            if (stem := plural_stem(s.forms[0]))
+        }
+        if not peoples:
+            return []
+        return self._one_word_people(fields, spans, lambda form: plural_stem(form) in peoples)
+
+    def _one_word_people(
+        self, fields: list[_Field], spans: Sequence[Span], people: Callable[[str], bool]
+    ) -> list[Span]:
+        """One-word ``PER`` spans of the words in ``fields`` whose matching
+        form ``people`` accepts and that no span in ``spans`` covers."""
         covered = {(s.field, i) for s in spans for i in range(s.first, s.last + 1)}
         forms = self.lexicon.forms
         out = []
         for index, f in enumerate(fields):
             for i in f.word_index:
                 form = forms[f.id_list[i]]
-                if (index, i) not in covered and plural_nisba(form):
+                if (index, i) not in covered and people(form):
                     out.append(
                         Span(index, f.starts[i], f.ends[i], "PER", CRF, None, NAME, (form,), i, i)
                     )

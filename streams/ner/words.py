@@ -40,6 +40,8 @@ _CITY_NOUNS = frozenset({"مدينه", "بلده"})
 _CITY_DEFINITE = frozenset({"المدينه", "البلده"})
 # A definite plural nisba (الفاطميون, الساسانيين), as a matching form.
 _NISBA_PLURAL = re.compile(r"ال.{3,}ي(?:ون|ين)")
+# A definite sound masculine plural, nominative or not (المسلمون, المسلمين).
+_SOUND_PLURAL = re.compile(r"(ال.{3,})(?:ون|ين)")
 _ALEF = "ا"
 _BI = "ب"  # the preposition, which only a noun takes
 _PREPOSITIONS = frozenset("لب")
@@ -183,6 +185,16 @@ def plural_nisba(form: str) -> bool:
         return False
     infos = word_infos()
     return not any(candidate in infos for candidate in bare_candidates(form))
+
+
+def plural_stem(form: str) -> str | None:
+    """The definite singular stem of a sound masculine plural (a matching
+    form, maybe with proclitics), the same in both its cases: المسلم of
+    المسلمون, المسلمين, للمسلمين. None for a word that reads as no such plural."""
+    for candidate in (form, *stripped_forms(form)):
+        if match := _SOUND_PLURAL.fullmatch(candidate):
+            return match[1]
+    return None
 
 
 def preposition_and_word(form: str) -> bool:

@@ -29,6 +29,7 @@ from streams.ner.words import (
     conjoins,
     name_part_like,
     plural_nisba,
+    plural_stem,
     reads_as_name,
     suffixed,
 )
@@ -269,6 +270,24 @@ def test_plural_nisbas_the_news_lacks_are_peoples_in_bio() -> None:
         assert not plural_nisba(matching_form(word)), word
     (labels,) = get_detector().tag_tokens([["وحكم", "الزنكيون", "الشام", "."]])
     assert labels[1] == "B-PER"
+
+
+def test_a_people_named_once_is_that_people_in_its_other_case_in_bio() -> None:
+    for word in ("المسلمون", "للمسلمين", "والمسلمين"):
+        assert plural_stem(matching_form(word)) == "المسلم", word
+    for word in ("مسلمون", "المسلمة", "الدين"):
+        assert plural_stem(matching_form(word)) is None, word
+    detector = get_detector()
+    sentences = [["حارب", "المسلمين", "."], ["دخل", "المسلمون", "دمشق", "للمسلمين", "المسلمة"]]
+    fields = [detector._from_tokens(tokens) for tokens in sentences]
+    f = fields[0]
+    people = Span(0, f.starts[1], f.ends[1], "PER", CRF, None, NAME, ("المسلمين",), 1, 1)
+    found = detector._other_cases(fields, [people])
+    # المسلمة is a singular, no case of the plural.
+    assert [(s.first, s.last, s.label) for s in found if s.field == 1] == [
+        (1, 1, "PER"),
+        (3, 3, "PER"),
+    ]
 
 
 def test_peoples_spans_side_by_side_are_one_person() -> None:
