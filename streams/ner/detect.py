@@ -11,7 +11,8 @@ the fields of one document (title and body, or a CoNLL file's sentences):
    (الخليفة) is no name; names joined by و are one span each (أرسطو
    وبطليموس), و + a word that reads as no name ends the span, and a word
    with a possessive suffix separates two names (مروان خلفه ابنه الوليد);
-   a one-word person takes a given name right before it (إسحاق [نيوتن]);
+   a one-word person takes a given name right before it (إسحاق [نيوتن])
+   and, if a given name, a rare word right after it ([يوسف] كالا);
 2. the gazetteer (:mod:`streams.ner.gazetteer`) finds KB names and demonyms;
 3. KB matches win where the two overlap (they are curated and linked), except
    that an organisation the CRF found may contain a KB match (وزارة الخارجية
@@ -71,7 +72,9 @@ from streams.ner.names import LINEAGE, is_title, preferred_bare, trim
 from streams.ner.triggers import triggers_of
 from streams.ner.words import (
     AND,
+    KNOWN_WORD_COUNT,
     accusative,
+    affixed_word,
     begins_name,
     conjoins,
     definite,
@@ -773,6 +776,8 @@ class MentionDetector:
                     first = self._before_link(f, first)
                 if first == last:
                     first = self._given_name_before(f, first, out[index])
+                if first == last:
+                    last = self._surname_after(f, last)
                 last = self._before_eulogy(f, first, last)
                 # Not in a two-word name, whose last word is the surname
                 # (خوان ماتا: مات is a word too).
@@ -828,6 +833,33 @@ class MentionDetector:
         if definite(form) or is_title(form) or triggers_of(form) or not given_name(form):
             return first
         return before
+
+    def _surname_after(self, f: _Field, last: int) -> int:
+        """The last token of a one-word person's span ending at ``last``,
+        forward over the surname right after a given name (:func:`~streams.ner.words.given_name`:
+        يوسف كالا, بدر الجمالى, سيمون برودكين): a word the news has seldom
+        (under :data:`~streams.ner.words.KNOWN_WORD_COUNT`) or not at all,
+        no title, trigger, name link or و + word (the next name of a list),
+        and no known word with an affix (:func:`~streams.ner.words.affixed_word`:
+        a verb or a noun of the sentence). The CRF often tags the given name
+        it knows and stops before a surname it has never seen."""
+        after = last + 1
+        forms = self.lexicon.forms
+        if after >= len(f.id_list) or not f.words[after] or not given_name(forms[f.id_list[last]]):
+            return last
+        form = forms[f.id_list[after]]
+        info = word_infos().get(form)
+        if (
+            (info is not None and info.count >= KNOWN_WORD_COUNT)
+            or not is_arabic(form)
+            or form.startswith(AND)
+            or form in _NAME_LINKS
+            or is_title(form)
+            or triggers_of(form)
+            or affixed_word(form)
+        ):
+            return last
+        return after
 
     def _before_eulogy(self, f: _Field, first: int, last: int) -> int:
         """The last token of a person's span from ``first`` to ``last`` once a

@@ -46,6 +46,9 @@ _ALEF = "ا"
 _BI = "ب"  # the preposition, which only a noun takes
 _PREPOSITIONS = frozenset("لب")
 _HIS = "ه"  # the possessive suffix
+# Pronouns suffixed to a noun or verb, and prefixes of a verb's imperfect.
+_PRONOUNS = ("ه", "ها", "هم", "هما")
+_IMPERFECT = frozenset("يت")
 
 
 def name_part_like(form: str) -> bool:
@@ -195,6 +198,20 @@ def plural_stem(form: str) -> str | None:
         if match := _SOUND_PLURAL.fullmatch(candidate):
             return match[1]
     return None
+
+
+def affixed_word(form: str) -> bool:
+    """Whether a word (a matching form) reads as a word the news knows with
+    an affix: ل or ب before it (:func:`preposition_and_word`: للمكتبات), a
+    pronoun after it (احتياطياتها, جهده) or the prefix of a verb's
+    imperfect (يخط): a word of the sentence, where a surname is one word
+    (كالا, الجمالي)."""
+    infos = word_infos()
+    return (
+        preposition_and_word(form)
+        or any(form.endswith(pronoun) and form[: -len(pronoun)] in infos for pronoun in _PRONOUNS)
+        or (form[:1] in _IMPERFECT and form[1:] in infos)
+    )
 
 
 def preposition_and_word(form: str) -> bool:

@@ -186,6 +186,18 @@ def test_a_one_word_persons_span_takes_the_given_name_before_it() -> None:
     assert detector._given_name_before(f, 2, []) == 2
 
 
+def test_a_given_names_span_takes_the_rare_surname_after_it() -> None:
+    detector = get_detector()
+    f = detector._from_tokens(["نائب", "الرئيس", "يوسف", "كالا", "ورئيس"])
+    assert detector._surname_after(f, 2) == 3
+    assert detector._surname_after(f, 3) == 3  # كالا is no given name
+    # A verb (يخط), a noun with a pronoun (احتياطياتها), a preposition and a
+    # word (للمكتبات), the next name of a list or a name link are no surname.
+    for word in ("يخط", "احتياطياتها", "للمكتبات", "وأحمد", "بن"):
+        f = detector._from_tokens(["قال", "عمر", word, "إن"])
+        assert detector._surname_after(f, 1) == 1, word
+
+
 def test_a_persons_span_of_names_joined_by_waw_is_one_span_a_name() -> None:
     detector = get_detector()
     f = detector._from_tokens(["قال", "أرسطو", "وبطليموس", "ولويس", "فيغو", "إن"])
