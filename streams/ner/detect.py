@@ -26,7 +26,8 @@ the fields of one document (title and body, or a CoNLL file's sentences):
    a region of both (شمال إيطاليا, جنوب شرق آسيا, ألمانيا الغربية), the
    place kept inside;
 4. a rare word right after مدينة or بلدة is a place (مدينة الري) if nothing
-   else tagged it;
+   else tagged it, and quoted words right after an organisation noun are an
+   organisation (شركة "مايكروسوفت");
 5. names the CRF found once are found everywhere else in the document too
    ("one sense per discourse"): a name is rarely a common word in one
    sentence and a name in the next, and the CRF misses repeats it has less
@@ -118,6 +119,11 @@ _COMPETITIONS = frozenset({"كاس", "امم"})
 # Organisation nouns that make no organisation with the place after them
 # (see :meth:`MentionDetector._named_after_places`), as matching forms.
 _NOT_ORG_HEADS = frozenset({"برنامج"})
+# Quotation marks that open and close a name (شركة "مايكروسوفت"), and the
+# most words a quoted name has.
+_OPENING_QUOTES = frozenset('"“«')
+_CLOSING_QUOTES = frozenset('"”»')
+_QUOTED_WORDS = 3
 # Marks between the names of a list (X و Y، Z), as matching forms.
 _LIST_MARKS = frozenset({"و", "،", ","})
 # Compass directions, as matching forms: before a place they name a region
@@ -353,6 +359,7 @@ class MentionDetector:
         if fields and self._city_heads[np.concatenate([f.word_ids for f in fields])].any():
             for index, f in enumerate(fields):
                 kept = self._after_city_nouns(index, f, kept)
+        kept.extend(self._quoted_names(fields, kept))
         kept = self._propagate(fields, kept)
         covered = {(s.field, i) for s in kept for i in range(s.first, s.last + 1)}
         kept = [self._with_lineage(fields[s.field], s, covered) for s in kept]
@@ -361,6 +368,55 @@ class MentionDetector:
         kept.extend(self._after_rulers(fields, kept))
         kept.sort(key=lambda s: (s.field, s.start, -s.end))
         return _joined(kept)
+
+    def _quoted_names(self, fields: list[_Field], spans: Sequence[Span]) -> list[Span]:
+        """Organisations named in quotes right after an organisation noun
+        without the article (شركة "مايكروسوفت", وكالة "ناسا") that no span
+        in ``spans`` touches: the noun says what the quoted words name. One
+        to three Arabic words, the first without the article (إدارة "الأجزاء
+        الصلبة" quotes a phrase); not after a programme's noun (برنامج
+        "مايكروسوفت وورد" names software)."""
+        out = []
+        forms, surfaces = self.lexicon.forms, self.lexicon.surfaces
+        for index, f in enumerate(fields):
+            ids, words, size = f.id_list, f.words, len(f.id_list)
+            covered = {i for s in spans if s.field == index for i in range(s.first, s.last + 1)}
+            for i in range(size - 3):
+                if not words[i] or words[i + 1] or surfaces[ids[i + 1]] not in _OPENING_QUOTES:
+                    continue
+                noun = forms[ids[i]]
+                if definite(noun) or "ORG" not in triggers_of(noun):
+                    continue
+                if not _NOT_ORG_HEADS.isdisjoint(bare_candidates(noun)):
+                    continue
+                first = last = i + 2
+                while last + 1 < size and words[last + 1] and last - first < _QUOTED_WORDS - 1:
+                    last += 1
+                closing = last + 1
+                if (
+                    closing >= size
+                    or surfaces[ids[closing]] not in _CLOSING_QUOTES
+                    or not all(words[first : last + 1])
+                    or definite(surfaces[ids[first]])  # as written: إليكترونك is no ال
+                    or not all(is_arabic(forms[ids[j]]) for j in range(first, last + 1))
+                    or any(j in covered for j in range(i, closing + 1))
+                ):
+                    continue
+                out.append(
+                    Span(
+                        index,
+                        f.starts[first],
+                        f.ends[last],
+                        "ORG",
+                        CRF,
+                        None,
+                        NAME,
+                        self._span_forms(f, first, last),
+                        first,
+                        last,
+                    )
+                )
+        return out
 
     def _regnal_names(self, fields: list[_Field], spans: Sequence[Span]) -> list[Span]:
         """Regnal names that nothing tagged after a ruler's title (الخليفة

@@ -447,6 +447,21 @@ def test_an_organisation_noun_and_a_place_name_an_organisation_only_as_a_constru
     assert named(["قيود", "على", "برنامج", "إيران", "النووي"]) == []  # Iran's programme
 
 
+def test_quoted_words_after_an_organisation_noun_name_an_organisation() -> None:
+    detector = get_detector()
+
+    def quoted(tokens: list[str]) -> list[tuple[str, int, int]]:
+        f = detector._from_tokens(tokens)
+        return [(s.label, s.first, s.last) for s in detector._quoted_names([f], [])]
+
+    assert quoted(["تتخصص", "شركة", '"', "إليكترونك", "آرتس", '"', "في"]) == [("ORG", 3, 4)]
+    assert quoted(["طبقت", "وكالة", "«", "ناسا", "»", "إجراءات"]) == [("ORG", 3, 3)]
+    # A programme names software; a definite phrase or noun is no construct.
+    assert quoted(["استخدم", "برنامج", '"', "مايكروسوفت", "وورد", '"']) == []
+    assert quoted(["تهتم", "إدارة", '"', "الأجزاء", "الصلبة", '"']) == []
+    assert quoted(["قالت", "الشركة", '"', "ناسا", '"']) == []
+
+
 def test_no_span_ends_in_a_word_that_begins_a_foreign_name() -> None:
     detector = get_detector()
     f = detector._from_tokens(["لاعب", "باريس", "سان", "جيرمان", "الفرنسي"])
