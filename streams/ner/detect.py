@@ -112,6 +112,8 @@ _SPREAD_SINGLE = frozenset({"PER"})
 # words between a given name and the father's (see :meth:`MentionDetector._before_link`).
 _PART_HEADS = frozenset({"ابو", "ابي", "ابا", "ام", "عبد"})
 _SON_OF = frozenset({"بن", "بنت"})
+# "Sons of", before the name of a tribe or dynasty (بني أمية, بنو هاشم).
+_SONS = frozenset({"بني", "بنو"})
 _ABD = "عبد"
 # Words before a name that make it part of a competition's name (كأس
 # إسبانيا, أمم أوروبا), as matching forms.
@@ -287,6 +289,7 @@ class MentionDetector:
         ]
         spans.extend(self._one_word_people(fields, spans, plural_nisba))
         spans.extend(self._other_cases(fields, spans))
+        spans.extend(self._tribes(fields, spans))
         spans.sort(key=lambda s: (s.field, s.first, -s.last))
         taken = -1
         current = -1
@@ -301,6 +304,54 @@ class MentionDetector:
                 row[i] = f"I-{span.label}"
             taken = span.last
         return labels
+
+    def _tribes(self, fields: list[_Field], spans: Sequence[Span]) -> list[Span]:
+        """``PER`` spans of the tribes and dynasties named "sons of" a name
+        (بني أمية, بنو هاشم, بني ساعدة) that no span in ``spans`` covers:
+        بني or بنو and a word that can stand for a name (rare in the news,
+        :func:`~streams.ner.words.name_like`, and read as one,
+        :func:`~streams.ner.words.reads_as_name`), a people as AQMAR tags
+        them; بني is the verb "was built" too, but before a common word
+        (بني عليه). After a place or organisation noun without the article
+        the two name a place or organisation after the tribe (جامع بني أمية,
+        see :meth:`_named_after_people`). Only in the BIO output, as peoples
+        are: a subscriber gets no topic per tribe from a person's detector."""
+        covered = {(s.field, i) for s in spans for i in range(s.first, s.last + 1)}
+        forms = self.lexicon.forms
+        out = []
+        for index, f in enumerate(fields):
+            ids, words = f.id_list, f.word_index
+            for n, i in enumerate(words[:-1]):
+                name = words[n + 1]
+                if forms[ids[i]] not in _SONS or name != i + 1:
+                    continue
+                form = forms[ids[name]]
+                if (index, i) in covered or (index, name) in covered:
+                    continue
+                if definite(form) or not (name_like(form) and reads_as_name(form)):
+                    continue
+                first, label = i, "PER"
+                head = i - 1
+                if head >= 0 and f.words[head] and (index, head) not in covered:
+                    noun = forms[ids[head]]
+                    kind = None if definite(noun) else _named_after_people(noun)
+                    if kind is not None:
+                        first, label = head, kind
+                out.append(
+                    Span(
+                        index,
+                        f.starts[first],
+                        f.ends[name],
+                        label,
+                        CRF,
+                        None,
+                        NAME,
+                        self._span_forms(f, first, name),
+                        first,
+                        name,
+                    )
+                )
+        return out
 
     def _other_cases(self, fields: list[_Field], spans: Sequence[Span]) -> list[Span]:
         """One-word ``PER`` spans of the peoples that one-word person spans
@@ -660,16 +711,7 @@ class MentionDetector:
         nested, as a KB place inside an organisation is. Not after a noun of a
         state or rule (:data:`_POLITIES`): دولة بني طولون is the dynasty's
         reign, and AQMAR tags the people alone."""
-
-        def place_or_organisation(form: str) -> str | None:
-            kinds = [kind for kind in triggers_of(form) if kind != "PER"]
-            if len(kinds) != 1 or not _POLITIES.isdisjoint(bare_candidates(form)):
-                return None
-            return kinds[0]
-
-        return self._named_after(
-            f, (*kb_spans, *crf_spans), "PER", crf_spans, place_or_organisation
-        )
+        return self._named_after(f, (*kb_spans, *crf_spans), "PER", crf_spans, _named_after_people)
 
     def _named_after(
         self,
@@ -1257,6 +1299,16 @@ def _name_at(
             if tuple(map(forms.__getitem__, word_ids[j + 1 : j + len(name)])) == name[1:]:
                 return name
     return None
+
+
+def _named_after_people(form: str) -> str | None:
+    """The class of the places or organisations a noun (a matching form)
+    names after people (مسجد, جامع: ``LOC``; جيش: ``ORG``), or None: a
+    trigger of one such class and no state's noun (:data:`_POLITIES`)."""
+    kinds = [kind for kind in triggers_of(form) if kind != "PER"]
+    if len(kinds) != 1 or not _POLITIES.isdisjoint(bare_candidates(form)):
+        return None
+    return kinds[0]
 
 
 def _arabic_surname(name: tuple[str, ...]) -> bool:

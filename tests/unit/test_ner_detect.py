@@ -302,6 +302,20 @@ def test_a_people_named_once_is_that_people_in_its_other_case_in_bio() -> None:
     ]
 
 
+def test_sons_of_a_name_are_a_tribe_in_bio() -> None:
+    detector = get_detector()
+
+    def tribes(tokens: list[str]) -> list[tuple[str, int, int]]:
+        f = detector._from_tokens(tokens)
+        return [(s.label, s.first, s.last) for s in detector._tribes([f], [])]
+
+    assert tribes(["اجتمعوا", "في", "سقيفة", "بني", "ساعدة"]) == [("PER", 3, 4)]
+    # After a place noun, a place named after the tribe.
+    assert tribes(["صلى", "في", "جامع", "بني", "أمية"]) == [("LOC", 2, 4)]
+    # بني is "was built" too, before a common word.
+    assert tribes(["المسجد", "الذي", "بني", "عليه"]) == []
+
+
 def test_peoples_spans_side_by_side_are_one_person() -> None:
     detector = get_detector()
     tokens = ["أقام", "حسام", "الدين", "لاجين", "وعمر", "و", "المسن", "عمر", "،", "عمر", "لتميزه"]
