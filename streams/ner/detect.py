@@ -915,7 +915,9 @@ class MentionDetector:
         field's so far) holds: the CRF often tags a foreign surname it has
         context for and leaves out the given name before it, and the surname
         alone then spreads as the name. Not a word with the article (an
-        adjective: المدرب الجديد), a title or a trigger noun, and not before
+        adjective: المدرب الجديد), a title, a trigger noun or a known word
+        with an affix (:func:`~streams.ner.words.affixed_word`: ونائبه, his
+        deputy), and not before
         a word with the article, which a given name's word would not take
         into a name the CRF cut (لورانس العرب: العرب would then spread as
         a surname)."""
@@ -928,7 +930,13 @@ class MentionDetector:
         ):
             return first
         form = self.lexicon.forms[f.id_list[before]]
-        if definite(form) or is_title(form) or triggers_of(form) or not given_name(form):
+        if (
+            definite(form)
+            or is_title(form)
+            or triggers_of(form)
+            or affixed_word(self.lexicon.surfaces[f.id_list[before]], form)
+            or not given_name(form)
+        ):
             return first
         return before
 
@@ -954,7 +962,7 @@ class MentionDetector:
             or form in _NAME_LINKS
             or is_title(form)
             or triggers_of(form)
-            or affixed_word(form)
+            or affixed_word(self.lexicon.surfaces[f.id_list[after]], form)
         ):
             return last
         return after

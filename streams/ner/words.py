@@ -200,16 +200,19 @@ def plural_stem(form: str) -> str | None:
     return None
 
 
-def affixed_word(form: str) -> bool:
-    """Whether a word (a matching form) reads as a word the news knows with
-    an affix: ل or ب before it (:func:`preposition_and_word`: للمكتبات), a
-    pronoun after it (احتياطياتها, جهده) or the prefix of a verb's
-    imperfect (يخط): a word of the sentence, where a surname is one word
-    (كالا, الجمالي)."""
+def affixed_word(surface: str, form: str) -> bool:
+    """Whether a word (as written and as a matching form) reads as a word
+    the news knows with an affix: ل or ب before it (:func:`preposition_and_word`:
+    للمكتبات), a pronoun after it as written (احتياطياتها, جهده; not the ة
+    of سارة, which the matching form writes ه) or the prefix of a verb's
+    imperfect (يخط): a word of the sentence, where a name is one word (كالا,
+    الجمالي)."""
     infos = word_infos()
     return (
         preposition_and_word(form)
-        or any(form.endswith(pronoun) and form[: -len(pronoun)] in infos for pronoun in _PRONOUNS)
+        or any(
+            surface.endswith(pronoun) and form[: -len(pronoun)] in infos for pronoun in _PRONOUNS
+        )
         or (form[:1] in _IMPERFECT and form[1:] in infos)
     )
 

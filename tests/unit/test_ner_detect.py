@@ -26,6 +26,7 @@ from streams.ner.evaluate import chunks
 from streams.ner.gazetteer import NAME
 from streams.ner.words import (
     accusative,
+    affixed_word,
     conjoins,
     name_part_like,
     plural_nisba,
@@ -184,6 +185,12 @@ def test_a_one_word_persons_span_takes_the_given_name_before_it() -> None:
     assert detector._given_name_before(f, 3, []) == 3
     f = detector._from_tokens(["فيلم", "لورانس", "العرب"])
     assert detector._given_name_before(f, 2, []) == 2
+    # A known word with a pronoun is no given name (ونائبه: and his deputy);
+    # a name ending in ة has none (سارة, though its matching form ends in ه).
+    f = detector._from_tokens(["الرئيس", "ونائبه", "سعد", "قالا"])
+    assert detector._given_name_before(f, 2, []) == 2
+    assert affixed_word("ونائبه", matching_form("ونائبه"))
+    assert not affixed_word("سارة", matching_form("سارة"))
 
 
 def test_a_given_names_span_takes_the_rare_surname_after_it() -> None:
