@@ -11,6 +11,8 @@ the fields of one document (title and body, or a CoNLL file's sentences):
    (الخليفة) is no name; names joined by و are one span each (أرسطو
    وبطليموس), و + a word that reads as no name ends the span, and a word
    with a possessive suffix separates two names (مروان خلفه ابنه الوليد);
+   a one-word person takes a given name right before it (إسحاق [نيوتن])
+   and, if a given name, a rare word right after it ([يوسف] كالا);
 2. the gazetteer (:mod:`streams.ner.gazetteer`) finds KB names and demonyms;
 3. KB matches win where the two overlap (they are curated and linked), except
    that an organisation the CRF found may contain a KB match (وزارة الخارجية
@@ -24,7 +26,8 @@ the fields of one document (title and body, or a CoNLL file's sentences):
    a region of both (شمال إيطاليا, جنوب شرق آسيا, ألمانيا الغربية), the
    place kept inside;
 4. a rare word right after مدينة or بلدة is a place (مدينة الري) if nothing
-   else tagged it;
+   else tagged it, and quoted words right after an organisation noun are an
+   organisation (شركة "مايكروسوفت");
 5. names the CRF found once are found everywhere else in the document too
    ("one sense per discourse"): a name is rarely a common word in one
    sentence and a name in the next, and the CRF misses repeats it has less
@@ -70,17 +73,22 @@ from streams.ner.names import LINEAGE, is_title, preferred_bare, trim
 from streams.ner.triggers import triggers_of
 from streams.ner.words import (
     AND,
+    KNOWN_WORD_COUNT,
     adverbial,
+    affixed_word,
     begins_name,
     conjoins,
     definite,
+    given_name,
     is_city_noun,
     name_like,
     name_part_like,
     plural_demonym,
     plural_nisba,
+    plural_stem,
     preposition_and_word,
     reads_as_name,
+    spelt_like_a_person,
     suffixed,
 )
 
@@ -104,6 +112,8 @@ _SPREAD_SINGLE = frozenset({"PER"})
 # words between a given name and the father's (see :meth:`MentionDetector._before_link`).
 _PART_HEADS = frozenset({"ابو", "ابي", "ابا", "ام", "عبد"})
 _SON_OF = frozenset({"بن", "بنت"})
+# "Sons of", before the name of a tribe or dynasty (بني أمية, بنو هاشم).
+_SONS = frozenset({"بني", "بنو"})
 _ABD = "عبد"
 # Words before a name that make it part of a competition's name (كأس
 # إسبانيا, أمم أوروبا, دوري أبطال أوروبا), as matching forms.
@@ -111,6 +121,11 @@ _COMPETITIONS = frozenset({"كاس", "امم", "ابطال"})
 # Organisation nouns that make no organisation with the place after them
 # (see :meth:`MentionDetector._named_after_places`), as matching forms.
 _NOT_ORG_HEADS = frozenset({"برنامج"})
+# Quotation marks that open and close a name (شركة "مايكروسوفت"), and the
+# most words a quoted name has.
+_OPENING_QUOTES = frozenset('"“«')
+_CLOSING_QUOTES = frozenset('"”»')
+_QUOTED_WORDS = 3
 # Marks between the names of a list (X و Y، Z), as matching forms.
 _LIST_MARKS = frozenset({"و", "،", ","})
 # Compass directions, as matching forms: before a place they name a region
@@ -260,7 +275,9 @@ class MentionDetector:
         is the person the cup is named after (كأس جول ريميه). A plural nisba
         the news does not know names a people or a dynasty as a plural
         demonym does (الفاطميون, الساسانيين, see :func:`~streams.ner.words.plural_nisba`): AQMAR
-        tags those ``PER`` too.
+        tags those ``PER`` too, and a people named once is that people in
+        its other case and with other proclitics too (المسلمين tagged, so
+        المسلمون, للمسلمين: see :func:`~streams.ner.words.plural_stem`).
         """
         self.lexicon.trim()
         fields = [self._from_tokens(tokens) for tokens in sentences]
@@ -271,7 +288,9 @@ class MentionDetector:
             if (s.role == NAME or plural_demonym(s.forms))
             and not (s.label != "PER" and self._in_competition(fields[s.field], s.first))
         ]
-        spans.extend(self._plural_nisbas(fields, spans))
+        spans.extend(self._one_word_people(fields, spans, plural_nisba))
+        spans.extend(self._other_cases(fields, spans))
+        spans.extend(self._tribes(fields, spans))
         spans.sort(key=lambda s: (s.field, s.first, -s.last))
         taken = -1
         current = -1
@@ -287,16 +306,85 @@ class MentionDetector:
             taken = span.last
         return labels
 
-    def _plural_nisbas(self, fields: list[_Field], spans: Sequence[Span]) -> list[Span]:
-        """One-word ``PER`` spans of the plural nisbas (:func:`~streams.ner.words.plural_nisba`)
-        in ``fields`` that no span in ``spans`` covers."""
+    def _tribes(self, fields: list[_Field], spans: Sequence[Span]) -> list[Span]:
+        """``PER`` spans of the tribes and dynasties named "sons of" a name
+        (بني أمية, بنو هاشم, بني ساعدة) that no span in ``spans`` covers:
+        بني or بنو and a word that can stand for a name (rare in the news,
+        :func:`~streams.ner.words.name_like`, and read as one,
+        :func:`~streams.ner.words.reads_as_name`), a people as AQMAR tags
+        them; بني is the verb "was built" too, but before a common word
+        (بني عليه). After a place or organisation noun without the article
+        the two name a place or organisation after the tribe (جامع بني أمية,
+        see :meth:`_named_after_people`). Only in the BIO output, as peoples
+        are: a subscriber gets no topic per tribe from a person's detector."""
+        covered = {(s.field, i) for s in spans for i in range(s.first, s.last + 1)}
+        forms = self.lexicon.forms
+        out = []
+        for index, f in enumerate(fields):
+            ids, words = f.id_list, f.word_index
+            for n, i in enumerate(words[:-1]):
+                name = words[n + 1]
+                if forms[ids[i]] not in _SONS or name != i + 1:
+                    continue
+                form = forms[ids[name]]
+                if (index, i) in covered or (index, name) in covered:
+                    continue
+                if definite(form) or not (name_like(form) and reads_as_name(form)):
+                    continue
+                first, label = i, "PER"
+                head = i - 1
+                if head >= 0 and f.words[head] and (index, head) not in covered:
+                    noun = forms[ids[head]]
+                    kind = None if definite(noun) else _named_after_people(noun)
+                    if kind is not None:
+                        first, label = head, kind
+                out.append(
+                    Span(
+                        index,
+                        f.starts[first],
+                        f.ends[name],
+                        label,
+                        CRF,
+                        None,
+                        NAME,
+                        self._span_forms(f, first, name),
+                        first,
+                        name,
+                    )
+                )
+        return out
+
+    def _other_cases(self, fields: list[_Field], spans: Sequence[Span]) -> list[Span]:
+        """One-word ``PER`` spans of the peoples that one-word person spans
+        in ``spans`` name, in their other case or with other proclitics
+        (المسلمين tagged: المسلمون, للمسلمين; see :func:`~streams.ner.words.plural_stem`),
+        where no span in ``spans`` covers them. The CRF has the accusative
+        and genitive (المسلمين) far more often than the nominative, and
+        misses المسلمون after a verb; a people is one within a document as
+        a name is (:meth:`_propagate`), which does not spread such frequent
+        words."""
+        peoples = {
+            stem
+            for s in spans
+            if s.label == "PER" and s.source != KB and len(s.forms) == 1
+            if (stem := plural_stem(s.forms[0]))
+        }
+        if not peoples:
+            return []
+        return self._one_word_people(fields, spans, lambda form: plural_stem(form) in peoples)
+
+    def _one_word_people(
+        self, fields: list[_Field], spans: Sequence[Span], people: Callable[[str], bool]
+    ) -> list[Span]:
+        """One-word ``PER`` spans of the words in ``fields`` whose matching
+        form ``people`` accepts and that no span in ``spans`` covers."""
         covered = {(s.field, i) for s in spans for i in range(s.first, s.last + 1)}
         forms = self.lexicon.forms
         out = []
         for index, f in enumerate(fields):
             for i in f.word_index:
                 form = forms[f.id_list[i]]
-                if (index, i) not in covered and plural_nisba(form):
+                if (index, i) not in covered and people(form):
                     out.append(
                         Span(index, f.starts[i], f.ends[i], "PER", CRF, None, NAME, (form,), i, i)
                     )
@@ -323,6 +411,7 @@ class MentionDetector:
         if fields and self._city_heads[np.concatenate([f.word_ids for f in fields])].any():
             for index, f in enumerate(fields):
                 kept = self._after_city_nouns(index, f, kept)
+        kept.extend(self._quoted_names(fields, kept))
         kept = self._propagate(fields, kept)
         covered = {(s.field, i) for s in kept for i in range(s.first, s.last + 1)}
         kept = [self._with_lineage(fields[s.field], s, covered) for s in kept]
@@ -331,6 +420,55 @@ class MentionDetector:
         kept.extend(self._after_rulers(fields, kept))
         kept.sort(key=lambda s: (s.field, s.start, -s.end))
         return _joined(kept)
+
+    def _quoted_names(self, fields: list[_Field], spans: Sequence[Span]) -> list[Span]:
+        """Organisations named in quotes right after an organisation noun
+        without the article (شركة "مايكروسوفت", وكالة "ناسا") that no span
+        in ``spans`` touches: the noun says what the quoted words name. One
+        to three Arabic words, the first without the article (إدارة "الأجزاء
+        الصلبة" quotes a phrase); not after a programme's noun (برنامج
+        "مايكروسوفت وورد" names software)."""
+        out = []
+        forms, surfaces = self.lexicon.forms, self.lexicon.surfaces
+        for index, f in enumerate(fields):
+            ids, words, size = f.id_list, f.words, len(f.id_list)
+            covered = {i for s in spans if s.field == index for i in range(s.first, s.last + 1)}
+            for i in range(size - 3):
+                if not words[i] or words[i + 1] or surfaces[ids[i + 1]] not in _OPENING_QUOTES:
+                    continue
+                noun = forms[ids[i]]
+                if definite(noun) or "ORG" not in triggers_of(noun):
+                    continue
+                if not _NOT_ORG_HEADS.isdisjoint(bare_candidates(noun)):
+                    continue
+                first = last = i + 2
+                while last + 1 < size and words[last + 1] and last - first < _QUOTED_WORDS - 1:
+                    last += 1
+                closing = last + 1
+                if (
+                    closing >= size
+                    or surfaces[ids[closing]] not in _CLOSING_QUOTES
+                    or not all(words[first : last + 1])
+                    or definite(surfaces[ids[first]])  # as written: إليكترونك is no ال
+                    or not all(is_arabic(forms[ids[j]]) for j in range(first, last + 1))
+                    or any(j in covered for j in range(i, closing + 1))
+                ):
+                    continue
+                out.append(
+                    Span(
+                        index,
+                        f.starts[first],
+                        f.ends[last],
+                        "ORG",
+                        CRF,
+                        None,
+                        NAME,
+                        self._span_forms(f, first, last),
+                        first,
+                        last,
+                    )
+                )
+        return out
 
     def _regnal_names(self, fields: list[_Field], spans: Sequence[Span]) -> list[Span]:
         """Regnal names that nothing tagged after a ruler's title (الخليفة
@@ -574,16 +712,7 @@ class MentionDetector:
         nested, as a KB place inside an organisation is. Not after a noun of a
         state or rule (:data:`_POLITIES`): دولة بني طولون is the dynasty's
         reign, and AQMAR tags the people alone."""
-
-        def place_or_organisation(form: str) -> str | None:
-            kinds = [kind for kind in triggers_of(form) if kind != "PER"]
-            if len(kinds) != 1 or not _POLITIES.isdisjoint(bare_candidates(form)):
-                return None
-            return kinds[0]
-
-        return self._named_after(
-            f, (*kb_spans, *crf_spans), "PER", crf_spans, place_or_organisation
-        )
+        return self._named_after(f, (*kb_spans, *crf_spans), "PER", crf_spans, _named_after_people)
 
     def _named_after(
         self,
@@ -753,6 +882,10 @@ class MentionDetector:
                 last = self._past_link(f, last, _PERSON_LINKS)
                 if first <= last:
                     first = self._before_link(f, first)
+                if first == last:
+                    first = self._given_name_before(f, first, out[index])
+                if first == last:
+                    last = self._surname_after(f, last)
                 last = self._before_eulogy(f, first, last)
                 last = self._before_adverbial(f, first, last)
                 parts = self._coordinated(f, first, last)
@@ -782,6 +915,65 @@ class MentionDetector:
                     )
                 )
         return out
+
+    def _given_name_before(self, f: _Field, first: int, spans: Sequence[Span]) -> int:
+        """The first token of a one-word person's span at ``first``, back over
+        a given name right before it (:func:`~streams.ner.words.given_name`:
+        إسحاق نيوتن, خورخي فالدانو, كين طومسون) that no span in ``spans`` (the
+        field's so far) holds: the CRF often tags a foreign surname it has
+        context for and leaves out the given name before it, and the surname
+        alone then spreads as the name. Not a word with the article (an
+        adjective: المدرب الجديد), a title, a trigger noun or a known word
+        with an affix (:func:`~streams.ner.words.affixed_word`: ونائبه, his
+        deputy), and not before
+        a word with the article, which a given name's word would not take
+        into a name the CRF cut (لورانس العرب: العرب would then spread as
+        a surname)."""
+        before = first - 1
+        if (
+            before < 0
+            or not f.words[before]
+            or (spans and spans[-1].last >= before)
+            or definite(self.lexicon.forms[f.id_list[first]])
+        ):
+            return first
+        form = self.lexicon.forms[f.id_list[before]]
+        if (
+            definite(form)
+            or is_title(form)
+            or triggers_of(form)
+            or affixed_word(self.lexicon.surfaces[f.id_list[before]], form)
+            or not given_name(form)
+        ):
+            return first
+        return before
+
+    def _surname_after(self, f: _Field, last: int) -> int:
+        """The last token of a one-word person's span ending at ``last``,
+        forward over the surname right after a given name (:func:`~streams.ner.words.given_name`:
+        يوسف كالا, بدر الجمالى, سيمون برودكين): a word the news has seldom
+        (under :data:`~streams.ner.words.KNOWN_WORD_COUNT`) or not at all,
+        no title, trigger, name link or و + word (the next name of a list),
+        and no known word with an affix (:func:`~streams.ner.words.affixed_word`:
+        a verb or a noun of the sentence). The CRF often tags the given name
+        it knows and stops before a surname it has never seen."""
+        after = last + 1
+        forms = self.lexicon.forms
+        if after >= len(f.id_list) or not f.words[after] or not given_name(forms[f.id_list[last]]):
+            return last
+        form = forms[f.id_list[after]]
+        info = word_infos().get(form)
+        if (
+            (info is not None and info.count >= KNOWN_WORD_COUNT)
+            or not is_arabic(form)
+            or form.startswith(AND)
+            or form in _NAME_LINKS
+            or is_title(form)
+            or triggers_of(form)
+            or affixed_word(self.lexicon.surfaces[f.id_list[after]], form)
+        ):
+            return last
+        return after
 
     def _before_eulogy(self, f: _Field, first: int, last: int) -> int:
         """The last token of a person's span from ``first`` to ``last`` once a
@@ -836,7 +1028,12 @@ class MentionDetector:
         full name, it is that person), unless the news has them often and
         never after a title (see :func:`~streams.ner.words.name_part_like`); and no word the
         news knows (:data:`~streams.ner.words.KNOWN_WORD_COUNT`) spreads alone unless it reads as
-        a name (see :func:`~streams.ner.words.reads_as_name`).
+        a name (see :func:`~streams.ner.words.reads_as_name`). A last word with the
+        article is a surname or nisba only after a name (أبو بكر الرازي, محمد
+        الغامدي, see :func:`_arabic_surname`); after a word the news lacks and
+        whose letters are no person's it is a common noun the CRF took into the
+        span (ايون الهيدروجين), and spread it would be tagged all through the
+        document (15 times in AQMAR's Periodic_Table).
         """
         votes: dict[tuple[str, ...], Counter[str]] = {}
         # One-word places spread only when a city noun named them.
@@ -858,6 +1055,8 @@ class MentionDetector:
         for name, counter in list(votes.items()):
             if len(name) > 1 and majority(counter) == "PER":
                 for part in {name[0], name[-1]}:
+                    if part == name[-1] and definite(part) and not _arabic_surname(name):
+                        continue
                     if part not in _NAME_LINKS and name_part_like(part) and reads_as_name(part):
                         votes.setdefault((part,), Counter())["PER"] += 1
         if not votes:
@@ -1116,6 +1315,30 @@ def _name_at(
             if tuple(map(forms.__getitem__, word_ids[j + 1 : j + len(name)])) == name[1:]:
                 return name
     return None
+
+
+def _named_after_people(form: str) -> str | None:
+    """The class of the places or organisations a noun (a matching form)
+    names after people (مسجد, جامع: ``LOC``; جيش: ``ORG``), or None: a
+    trigger of one such class and no state's noun (:data:`_POLITIES`)."""
+    kinds = [kind for kind in triggers_of(form) if kind != "PER"]
+    if len(kinds) != 1 or not _POLITIES.isdisjoint(bare_candidates(form)):
+        return None
+    return kinds[0]
+
+
+def _arabic_surname(name: tuple[str, ...]) -> bool:
+    """Whether the last word of a person's name (matching forms ``name``)
+    follows a name: a name link before it (أبو بكر الرازي, ابن النفيس), or
+    a first word that the news has, proclitics aside (محمد الغامدي, ونايف
+    البلوي), or that is spelt like a person's name
+    (:func:`~streams.ner.words.spelt_like_a_person`)."""
+    first = name[0]
+    return (
+        not _NAME_LINKS.isdisjoint(name[:-1])
+        or any(map(word_infos().__contains__, bare_candidates(first)))
+        or spelt_like_a_person(first)
+    )
 
 
 def _tail_length(key: str) -> int:

@@ -40,10 +40,15 @@ _CITY_NOUNS = frozenset({"مدينه", "بلده"})
 _CITY_DEFINITE = frozenset({"المدينه", "البلده"})
 # A definite plural nisba (الفاطميون, الساسانيين), as a matching form.
 _NISBA_PLURAL = re.compile(r"ال.{3,}ي(?:ون|ين)")
+# A definite sound masculine plural, nominative or not (المسلمون, المسلمين).
+_SOUND_PLURAL = re.compile(r"(ال.{3,})(?:ون|ين)")
 _ALEF = "ا"
 _BI = "ب"  # the preposition, which only a noun takes
 _PREPOSITIONS = frozenset("لب")
 _HIS = "ه"  # the possessive suffix
+# Pronouns suffixed to a noun or verb, and prefixes of a verb's imperfect.
+_PRONOUNS = ("ه", "ها", "هم", "هما")
+_IMPERFECT = frozenset("يت")
 
 
 def name_part_like(form: str) -> bool:
@@ -62,7 +67,14 @@ def name_part_like(form: str) -> bool:
         return True
     # Foreign surnames the news has often and only after a given name
     # (كارتر, كيري): their letters still say name, where الكثير's do not.
-    return _spelt_like_a_person(form)
+    return spelt_like_a_person(form)
+
+
+def given_name(form: str) -> bool:
+    """Whether a word (a matching form) follows person titles in the news
+    often enough to be a given name (محمد, خورخي, إسحاق, سعاد)."""
+    info = word_infos().get(form)
+    return info is not None and info.after_trigger[0] >= _GIVEN_NAME_BUCKET
 
 
 def definite(form: str) -> bool:
@@ -82,7 +94,7 @@ def reads_as_name(form: str) -> bool:
     person's title, or its letters read as a person's name. A word the news
     has often enough to know, never after a title, is a common word the CRF
     misread once (استطاع, خلافة), and spreading it multiplies the error."""
-    return begins_name(form) or _spelt_like_a_person(form)
+    return begins_name(form) or spelt_like_a_person(form)
 
 
 def begins_name(form: str) -> bool:
@@ -93,7 +105,7 @@ def begins_name(form: str) -> bool:
     return info is None or info.count < KNOWN_WORD_COUNT or info.after_trigger[0] > 0
 
 
-def _spelt_like_a_person(form: str) -> bool:
+def spelt_like_a_person(form: str) -> bool:
     """Whether a word's letters read as a person's name
     (:func:`~streams.ner.namelike.name_scores`)."""
     scores = name_scores(form)
@@ -206,6 +218,33 @@ def plural_nisba(form: str) -> bool:
         return False
     infos = word_infos()
     return not any(candidate in infos for candidate in bare_candidates(form))
+
+
+def plural_stem(form: str) -> str | None:
+    """The definite singular stem of a sound masculine plural (a matching
+    form, maybe with proclitics), the same in both its cases: المسلم of
+    المسلمون, المسلمين, للمسلمين. None for a word that reads as no such plural."""
+    for candidate in (form, *stripped_forms(form)):
+        if match := _SOUND_PLURAL.fullmatch(candidate):
+            return match[1]
+    return None
+
+
+def affixed_word(surface: str, form: str) -> bool:
+    """Whether a word (as written and as a matching form) reads as a word
+    the news knows with an affix: ل or ب before it (:func:`preposition_and_word`:
+    للمكتبات), a pronoun after it as written (احتياطياتها, جهده; not the ة
+    of سارة, which the matching form writes ه) or the prefix of a verb's
+    imperfect (يخط): a word of the sentence, where a name is one word (كالا,
+    الجمالي)."""
+    infos = word_infos()
+    return (
+        preposition_and_word(form)
+        or any(
+            surface.endswith(pronoun) and form[: -len(pronoun)] in infos for pronoun in _PRONOUNS
+        )
+        or (form[:1] in _IMPERFECT and form[1:] in infos)
+    )
 
 
 def preposition_and_word(form: str) -> bool:

@@ -27,9 +27,11 @@ from streams.ner.gazetteer import NAME
 from streams.ner.words import (
     accusative,
     adverbial,
+    affixed_word,
     conjoins,
     name_part_like,
     plural_nisba,
+    plural_stem,
     reads_as_name,
     suffixed,
 )
@@ -140,12 +142,68 @@ def test_a_longer_name_found_elsewhere_replaces_the_shorter_ones_within_it() -> 
     assert sorted((s.field, s.first, s.last) for s in spans) == [(0, 1, 2), (1, 1, 2)]
 
 
+def test_a_last_word_with_the_article_spreads_only_after_an_arabic_name() -> None:
+    # الرازي after أبو بكر is the person's nisba; الهيدروجين after أيون (no
+    # given name, no name link) is a common noun the CRF took into the span.
+    detector = get_detector()
+    sentences = [
+        ["يسمى", "أيون", "الهيدروجين", "الموجب"],
+        ["وذرة", "الهيدروجين", "تتكون"],
+        ["قال", "أبو", "بكر", "الرازي"],
+        ["ثم", "كتب", "الرازي"],
+    ]
+    fields = [detector._from_tokens(tokens) for tokens in sentences]
+
+    def crf(field: int, first: int, last: int) -> Span:
+        f = fields[field]
+        forms = detector._span_forms(f, first, last)
+        return Span(
+            field, f.starts[first], f.ends[last], "PER", CRF, None, NAME, forms, first, last
+        )
+
+    spread = {(s.field, s.first) for s in detector._propagate(fields, [crf(0, 1, 2), crf(2, 1, 3)])}
+    assert (3, 2) in spread
+    assert (1, 1) not in spread
+
+
 def test_a_persons_span_reaches_back_over_the_start_of_a_name_part() -> None:
     detector = get_detector()
     f = detector._from_tokens(["قال", "علي", "بن", "أبي", "طالب", "إن"])
     assert detector._before_link(f, 3) == 1  # أبي طالب → علي بن أبي طالب
     assert detector._before_link(f, 4) == 1  # طالب → علي بن أبي طالب
     assert detector._before_link(f, 1) == 1
+
+
+def test_a_one_word_persons_span_takes_the_given_name_before_it() -> None:
+    detector = get_detector()
+    f = detector._from_tokens(["قال", "إسحاق", "نيوتن", "إن"])
+    assert detector._given_name_before(f, 2, []) == 1
+    # Not a word another span holds, an adjective with the article, or
+    # before a word with the article.
+    held = Span(0, f.starts[1], f.ends[1], "LOC", CRF, None, NAME, ("اسحاق",), 1, 1)
+    assert detector._given_name_before(f, 2, [held]) == 2
+    f = detector._from_tokens(["قال", "المدرب", "الجديد", "نيوتن"])
+    assert detector._given_name_before(f, 3, []) == 3
+    f = detector._from_tokens(["فيلم", "لورانس", "العرب"])
+    assert detector._given_name_before(f, 2, []) == 2
+    # A known word with a pronoun is no given name (ونائبه: and his deputy);
+    # a name ending in ة has none (سارة, though its matching form ends in ه).
+    f = detector._from_tokens(["الرئيس", "ونائبه", "سعد", "قالا"])
+    assert detector._given_name_before(f, 2, []) == 2
+    assert affixed_word("ونائبه", matching_form("ونائبه"))
+    assert not affixed_word("سارة", matching_form("سارة"))
+
+
+def test_a_given_names_span_takes_the_rare_surname_after_it() -> None:
+    detector = get_detector()
+    f = detector._from_tokens(["نائب", "الرئيس", "يوسف", "كالا", "ورئيس"])
+    assert detector._surname_after(f, 2) == 3
+    assert detector._surname_after(f, 3) == 3  # كالا is no given name
+    # A verb (يخط), a noun with a pronoun (احتياطياتها), a preposition and a
+    # word (للمكتبات), the next name of a list or a name link are no surname.
+    for word in ("يخط", "احتياطياتها", "للمكتبات", "وأحمد", "بن"):
+        f = detector._from_tokens(["قال", "عمر", word, "إن"])
+        assert detector._surname_after(f, 1) == 1, word
 
 
 def test_a_persons_span_of_names_joined_by_waw_is_one_span_a_name() -> None:
@@ -232,6 +290,38 @@ def test_plural_nisbas_the_news_lacks_are_peoples_in_bio() -> None:
         assert not plural_nisba(matching_form(word)), word
     (labels,) = get_detector().tag_tokens([["وحكم", "الزنكيون", "الشام", "."]])
     assert labels[1] == "B-PER"
+
+
+def test_a_people_named_once_is_that_people_in_its_other_case_in_bio() -> None:
+    for word in ("المسلمون", "للمسلمين", "والمسلمين"):
+        assert plural_stem(matching_form(word)) == "المسلم", word
+    for word in ("مسلمون", "المسلمة", "الدين"):
+        assert plural_stem(matching_form(word)) is None, word
+    detector = get_detector()
+    sentences = [["حارب", "المسلمين", "."], ["دخل", "المسلمون", "دمشق", "للمسلمين", "المسلمة"]]
+    fields = [detector._from_tokens(tokens) for tokens in sentences]
+    f = fields[0]
+    people = Span(0, f.starts[1], f.ends[1], "PER", CRF, None, NAME, ("المسلمين",), 1, 1)
+    found = detector._other_cases(fields, [people])
+    # المسلمة is a singular, no case of the plural.
+    assert [(s.first, s.last, s.label) for s in found if s.field == 1] == [
+        (1, 1, "PER"),
+        (3, 3, "PER"),
+    ]
+
+
+def test_sons_of_a_name_are_a_tribe_in_bio() -> None:
+    detector = get_detector()
+
+    def tribes(tokens: list[str]) -> list[tuple[str, int, int]]:
+        f = detector._from_tokens(tokens)
+        return [(s.label, s.first, s.last) for s in detector._tribes([f], [])]
+
+    assert tribes(["اجتمعوا", "في", "سقيفة", "بني", "ساعدة"]) == [("PER", 3, 4)]
+    # After a place noun, a place named after the tribe.
+    assert tribes(["صلى", "في", "جامع", "بني", "أمية"]) == [("LOC", 2, 4)]
+    # بني is "was built" too, before a common word.
+    assert tribes(["المسجد", "الذي", "بني", "عليه"]) == []
 
 
 def test_peoples_spans_side_by_side_are_one_person() -> None:
@@ -391,6 +481,21 @@ def test_an_organisation_noun_and_a_place_name_an_organisation_only_as_a_constru
     assert named(["قالت", "الهيئة", "بجدة"]) == []  # "the authority, in Jeddah"
     assert named(["قالت", "الشركة", "السعودية"]) == []  # "the Saudi company"
     assert named(["قيود", "على", "برنامج", "إيران", "النووي"]) == []  # Iran's programme
+
+
+def test_quoted_words_after_an_organisation_noun_name_an_organisation() -> None:
+    detector = get_detector()
+
+    def quoted(tokens: list[str]) -> list[tuple[str, int, int]]:
+        f = detector._from_tokens(tokens)
+        return [(s.label, s.first, s.last) for s in detector._quoted_names([f], [])]
+
+    assert quoted(["تتخصص", "شركة", '"', "إليكترونك", "آرتس", '"', "في"]) == [("ORG", 3, 4)]
+    assert quoted(["طبقت", "وكالة", "«", "ناسا", "»", "إجراءات"]) == [("ORG", 3, 3)]
+    # A programme names software; a definite phrase or noun is no construct.
+    assert quoted(["استخدم", "برنامج", '"', "مايكروسوفت", "وورد", '"']) == []
+    assert quoted(["تهتم", "إدارة", '"', "الأجزاء", "الصلبة", '"']) == []
+    assert quoted(["قالت", "الشركة", '"', "ناسا", '"']) == []
 
 
 def test_no_span_ends_in_a_word_that_begins_a_foreign_name() -> None:
