@@ -925,10 +925,9 @@ class MentionDetector:
         alone then spreads as the name. Not a word with the article (an
         adjective: المدرب الجديد), a title, a trigger noun or a known word
         with an affix (:func:`~streams.ner.words.affixed_word`: ونائبه, his
-        deputy), and not before
-        a word with the article, which a given name's word would not take
-        into a name the CRF cut (لورانس العرب: العرب would then spread as
-        a surname)."""
+        deputy), and not before a word with the article, which is no
+        surname the CRF cut from its given name (لورانس العرب: العرب would
+        then spread as a surname)."""
         before = first - 1
         if (
             before < 0
@@ -1030,7 +1029,7 @@ class MentionDetector:
         news knows (:data:`~streams.ner.words.KNOWN_WORD_COUNT`) spreads alone unless it reads as
         a name (see :func:`~streams.ner.words.reads_as_name`). A last word with the
         article is a surname or nisba only after a name (أبو بكر الرازي, محمد
-        الغامدي, see :func:`_arabic_surname`); after a word the news lacks and
+        الغامدي, see :func:`_follows_a_name`); after a word the news lacks and
         whose letters are no person's it is a common noun the CRF took into the
         span (ايون الهيدروجين), and spread it would be tagged all through the
         document (15 times in AQMAR's Periodic_Table).
@@ -1055,7 +1054,7 @@ class MentionDetector:
         for name, counter in list(votes.items()):
             if len(name) > 1 and majority(counter) == "PER":
                 for part in {name[0], name[-1]}:
-                    if part == name[-1] and definite(part) and not _arabic_surname(name):
+                    if part == name[-1] and definite(part) and not _follows_a_name(name):
                         continue
                     if part not in _NAME_LINKS and name_part_like(part) and reads_as_name(part):
                         votes.setdefault((part,), Counter())["PER"] += 1
@@ -1327,7 +1326,7 @@ def _named_after_people(form: str) -> str | None:
     return kinds[0]
 
 
-def _arabic_surname(name: tuple[str, ...]) -> bool:
+def _follows_a_name(name: tuple[str, ...]) -> bool:
     """Whether the last word of a person's name (matching forms ``name``)
     follows a name: a name link before it (أبو بكر الرازي, ابن النفيس), or
     a first word that the news has, proclitics aside (محمد الغامدي, ونايف

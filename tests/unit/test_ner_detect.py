@@ -142,7 +142,7 @@ def test_a_longer_name_found_elsewhere_replaces_the_shorter_ones_within_it() -> 
     assert sorted((s.field, s.first, s.last) for s in spans) == [(0, 1, 2), (1, 1, 2)]
 
 
-def test_a_last_word_with_the_article_spreads_only_after_an_arabic_name() -> None:
+def test_a_last_word_with_the_article_spreads_only_after_a_name() -> None:
     # الرازي after أبو بكر is the person's nisba; الهيدروجين after أيون (no
     # given name, no name link) is a common noun the CRF took into the span.
     detector = get_detector()
