@@ -338,20 +338,7 @@ class MentionDetector:
                     kind = None if definite(noun) else _named_after_people(noun)
                     if kind is not None:
                         first, label = head, kind
-                out.append(
-                    Span(
-                        index,
-                        f.starts[first],
-                        f.ends[name],
-                        label,
-                        CRF,
-                        None,
-                        NAME,
-                        self._span_forms(f, first, name),
-                        first,
-                        name,
-                    )
-                )
+                out.append(self._crf_span(index, f, first, name, label))
         return out
 
     def _other_cases(self, fields: list[_Field], spans: Sequence[Span]) -> list[Span]:
@@ -454,21 +441,14 @@ class MentionDetector:
                     or any(j in covered for j in range(i, closing + 1))
                 ):
                     continue
-                out.append(
-                    Span(
-                        index,
-                        f.starts[first],
-                        f.ends[last],
-                        "ORG",
-                        CRF,
-                        None,
-                        NAME,
-                        self._span_forms(f, first, last),
-                        first,
-                        last,
-                    )
-                )
+                out.append(self._crf_span(index, f, first, last, "ORG"))
         return out
+
+    def _crf_span(self, index: int, f: _Field, first: int, last: int, label: str) -> Span:
+        """A name the rules read in field ``index`` (``f``), tokens ``first`` to
+        ``last``: labelled as the CRF's own spans are, for what follows."""
+        start, end, forms = f.starts[first], f.ends[last], self._span_forms(f, first, last)
+        return Span(index, start, end, label, CRF, None, NAME, forms, first, last)
 
     def _regnal_names(self, fields: list[_Field], spans: Sequence[Span]) -> list[Span]:
         """Regnal names that nothing tagged after a ruler's title (الخليفة
@@ -511,21 +491,7 @@ class MentionDetector:
                     i in covered for i in range(first, last + 1)
                 ):
                     continue
-                span_forms = self._span_forms(f, first, last)
-                out.append(
-                    Span(
-                        index,
-                        f.starts[first],
-                        f.ends[last],
-                        "PER",
-                        CRF,
-                        None,
-                        NAME,
-                        span_forms,
-                        first,
-                        last,
-                    )
-                )
+                out.append(self._crf_span(index, f, first, last, "PER"))
         return out
 
     def _after_rulers(self, fields: list[_Field], spans: Sequence[Span]) -> list[Span]:
@@ -900,20 +866,7 @@ class MentionDetector:
                 if spans and spans[-1].last >= first:  # the one before took this one's first word
                     previous = spans.pop()
                     first, last, label = previous.first, max(last, previous.last), previous.label
-                spans.append(
-                    Span(
-                        index,
-                        f.starts[first],
-                        f.ends[last],
-                        label,
-                        CRF,
-                        None,
-                        NAME,
-                        self._span_forms(f, first, last),
-                        first,
-                        last,
-                    )
-                )
+                spans.append(self._crf_span(index, f, first, last, label))
         return out
 
     def _given_name_before(self, f: _Field, first: int, spans: Sequence[Span]) -> int:

@@ -4,6 +4,7 @@ and the rules on persons' titles and short forms."""
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 import numpy as np
 from hypothesis import given, settings
@@ -126,19 +127,16 @@ def test_a_rare_word_after_a_city_noun_is_a_place_through_the_document() -> None
     assert labels[2] == ["O"] * 4
 
 
+def _person(fields: list[Any], field: int, first: int, last: int) -> Span:
+    """A person's span over tokens ``first..last`` of ``fields[field]``, as the CRF gives it."""
+    return get_detector()._crf_span(field, fields[field], first, last, "PER")
+
+
 def test_a_longer_name_found_elsewhere_replaces_the_shorter_ones_within_it() -> None:
     detector = get_detector()
     sentences = [["زار", "ألبرت", "أينشتاين", "برلين"], ["قال", "ألبرت", "أينشتاين", "إن"]]
     fields = [detector._from_tokens(tokens) for tokens in sentences]
-
-    def crf(field: int, first: int, last: int) -> Span:
-        f = fields[field]
-        forms = detector._span_forms(f, first, last)
-        return Span(
-            field, f.starts[first], f.ends[last], "PER", CRF, None, NAME, forms, first, last
-        )
-
-    spans = detector._propagate(fields, [crf(0, 1, 2), crf(1, 2, 2)])
+    spans = detector._propagate(fields, [_person(fields, 0, 1, 2), _person(fields, 1, 2, 2)])
     assert sorted((s.field, s.first, s.last) for s in spans) == [(0, 1, 2), (1, 1, 2)]
 
 
@@ -153,15 +151,8 @@ def test_a_last_word_with_the_article_spreads_only_after_a_name() -> None:
         ["ثم", "كتب", "الرازي"],
     ]
     fields = [detector._from_tokens(tokens) for tokens in sentences]
-
-    def crf(field: int, first: int, last: int) -> Span:
-        f = fields[field]
-        forms = detector._span_forms(f, first, last)
-        return Span(
-            field, f.starts[first], f.ends[last], "PER", CRF, None, NAME, forms, first, last
-        )
-
-    spread = {(s.field, s.first) for s in detector._propagate(fields, [crf(0, 1, 2), crf(2, 1, 3)])}
+    found = detector._propagate(fields, [_person(fields, 0, 1, 2), _person(fields, 2, 1, 3)])
+    spread = {(s.field, s.first) for s in found}
     assert (3, 2) in spread
     assert (1, 1) not in spread
 
