@@ -387,6 +387,17 @@ def test_an_adverbial_is_no_part_of_the_name_before_it() -> None:
     assert detector._before_adverbial(f, 5, 5) == 5  # never the first word
 
 
+def test_a_continent_is_its_own_entity_not_the_united_states() -> None:
+    # أمريكا alone is the US; the longer KB name wins, with no stop phrase in the way.
+    text = "يشارك منتخبات من أمريكا الجنوبية وأميركا اللاتينية ومن أمريكا"
+    found = {text[s.start : s.end]: s.entity.id for s in get_detector().detect([text]) if s.entity}
+    assert found == {
+        "أمريكا الجنوبية": "cldr:005",
+        "وأميركا اللاتينية": "cldr:419",
+        "أمريكا": "cldr:US",
+    }
+
+
 def test_a_city_noun_is_no_part_of_the_place_it_names() -> None:
     detector = get_detector()
     f = detector._from_tokens(["عاش", "في", "مدينة", "السلام", "سنوات"])
