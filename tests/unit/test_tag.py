@@ -203,6 +203,11 @@ def test_english(kb_tagger: Tagger) -> None:
     assert tags[0]["mentions"][0]["field"] == "title"
 
 
+def test_a_continent_named_after_america_is_not_the_united_states(kb_tagger: Tagger) -> None:
+    body = "في أمريكا اللاتينية (Latin America)"
+    assert [e["slug"] for e in kb_tagger.tag("", body)] == ["latin-america"]
+
+
 @pytest.mark.parametrize(
     "body",
     [
@@ -212,7 +217,7 @@ def test_english(kb_tagger: Tagger) -> None:
         "وصل إلى عمان مساء أمس",  # Oman or Amman: not guessed
         "أن يمن الله عليه بالشفاء فيمن حضر",  # يمن verb, فيمن 'in whom'
         "استقبل لاجئاً سورياً",  # tanween: an adjective, not Syria
-        "في أمريكا اللاتينية وLatin America",  # regions, not the US
+        "في أمريكا الوسطى وCentral America",  # a region, not the US
         "جلست هند في الصف",  # given name Hind
         "عاد إلى مسقط رأسه",  # 'his birthplace', not Muscat
         "ترك العمل وذهب إلى النوم",  # ترك 'left', نوم 'sleep': no exemplar cities
