@@ -46,7 +46,7 @@ Everything is deterministic and per document; nothing is learned at run time.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import compress
@@ -317,7 +317,7 @@ class MentionDetector:
         the two name a place or organisation after the tribe (جامع بني أمية,
         see :meth:`_named_after_people`). Only in the BIO output, as peoples
         are: a subscriber gets no topic per tribe from a person's detector."""
-        covered = {(s.field, i) for s in spans for i in range(s.first, s.last + 1)}
+        covered = _covered(spans)
         forms = self.lexicon.forms
         out = []
         for index, f in enumerate(fields):
@@ -365,7 +365,7 @@ class MentionDetector:
     ) -> list[Span]:
         """One-word ``PER`` spans of the words in ``fields`` whose matching
         form ``people`` accepts and that no span in ``spans`` covers."""
-        covered = {(s.field, i) for s in spans for i in range(s.first, s.last + 1)}
+        covered = _covered(spans)
         forms = self.lexicon.forms
         out = []
         for index, f in enumerate(fields):
@@ -400,7 +400,7 @@ class MentionDetector:
                 kept = self._after_city_nouns(index, f, kept)
         kept.extend(self._quoted_names(fields, kept))
         kept = self._propagate(fields, kept)
-        covered = {(s.field, i) for s in kept for i in range(s.first, s.last + 1)}
+        covered = _covered(kept)
         kept = [self._with_lineage(fields[s.field], s, covered) for s in kept]
         kept = self._listed(fields, kept)
         kept.extend(self._regnal_names(fields, kept))
@@ -419,7 +419,7 @@ class MentionDetector:
         forms, surfaces = self.lexicon.forms, self.lexicon.surfaces
         for index, f in enumerate(fields):
             ids, words, size = f.id_list, f.words, len(f.id_list)
-            covered = {i for s in spans if s.field == index for i in range(s.first, s.last + 1)}
+            covered = _covered_in(spans, index)
             for i in range(size - 3):
                 if not words[i] or words[i + 1] or surfaces[ids[i + 1]] not in _OPENING_QUOTES:
                     continue
@@ -462,7 +462,7 @@ class MentionDetector:
             marks = self._regnal_marks[f.word_ids].nonzero()[0].tolist()
             if not marks:
                 continue
-            covered = {i for s in spans if s.field == index for i in range(s.first, s.last + 1)}
+            covered = _covered_in(spans, index)
             ids, words = f.id_list, f.word_index
             for n in marks:
                 i = words[n]
@@ -506,7 +506,7 @@ class MentionDetector:
             titles = self._ruler_titles[f.word_ids].nonzero()[0].tolist()
             if not titles:
                 continue
-            covered = {i for s in spans if s.field == index for i in range(s.first, s.last + 1)}
+            covered = _covered_in(spans, index)
             ids, words = f.id_list, f.word_index
             for n in (title + 1 for title in titles if title + 1 < len(words)):
                 i = words[n]
@@ -610,7 +610,7 @@ class MentionDetector:
         if not heads:
             return found
         at = {s.first: n for n, s in enumerate(found) if s.field == index}
-        covered = {i for s in found if s.field == index for i in range(s.first, s.last + 1)}
+        covered = _covered_in(found, index)
         forms, words = self.lexicon.forms, f.word_index
         out = list(found)
         for j in heads:
@@ -1242,6 +1242,16 @@ class MentionDetector:
 def get_detector() -> MentionDetector:
     """The process-wide detector with the committed model (loaded once, offline)."""
     return MentionDetector.load(MODEL_PATH)
+
+
+def _covered(spans: Iterable[Span]) -> set[tuple[int, int]]:
+    """``(field, token)`` of every token inside one of ``spans``."""
+    return {(s.field, i) for s in spans for i in range(s.first, s.last + 1)}
+
+
+def _covered_in(spans: Iterable[Span], field: int) -> set[int]:
+    """The tokens of field ``field`` inside one of ``spans``."""
+    return {i for s in spans if s.field == field for i in range(s.first, s.last + 1)}
 
 
 def majority(votes: Counter[str]) -> str:
