@@ -123,7 +123,7 @@ _COMPETITIONS = frozenset({"كاس", "امم", "ابطال"})
 _NOT_ORG_HEADS = frozenset({"برنامج"})
 # Quotation marks that open and close a name (شركة "مايكروسوفت"), and the
 # most words a quoted name has.
-_OPENING_QUOTES = frozenset('"“«')
+_OPENING_QUOTES = ('"', "“", "«")
 _CLOSING_QUOTES = frozenset('"”»')
 _QUOTED_WORDS = 3
 # Marks between the names of a list (X و Y، Z), as matching forms.
@@ -417,11 +417,14 @@ class MentionDetector:
         "مايكروسوفت وورد" names software)."""
         out = []
         forms, surfaces = self.lexicon.forms, self.lexicon.surfaces
+        # Only the tokens before an opening quote can be the noun: found by
+        # type id, not by a Python step per token (this runs on every article).
+        quotes = self.lexicon.ids(_OPENING_QUOTES)
         for index, f in enumerate(fields):
             ids, words, size = f.id_list, f.words, len(f.id_list)
-            covered = _covered_in(spans, index)
-            for i in range(size - 3):
-                if not words[i] or words[i + 1] or surfaces[ids[i + 1]] not in _OPENING_QUOTES:
+            covered: set[int] | None = None
+            for i in (np.flatnonzero(np.isin(f.ids[1:], quotes))).tolist():
+                if i >= size - 3 or not words[i] or words[i + 1]:
                     continue
                 noun = forms[ids[i]]
                 if definite(noun) or "ORG" not in triggers_of(noun):
@@ -438,8 +441,11 @@ class MentionDetector:
                     or not all(words[first : last + 1])
                     or definite(surfaces[ids[first]])  # as written: إليكترونك is no ال
                     or not all(is_arabic(forms[ids[j]]) for j in range(first, last + 1))
-                    or any(j in covered for j in range(i, closing + 1))
                 ):
+                    continue
+                if covered is None:
+                    covered = _covered_in(spans, index)
+                if any(j in covered for j in range(i, closing + 1)):
                     continue
                 out.append(self._crf_span(index, f, first, last, "ORG"))
         return out
