@@ -8,22 +8,27 @@ BIN    := $(VENV)/bin
 UV     := $(PYTHON) -m uv
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: venv jars browser demo test test-unit lint bench broker-stop clean
+.PHONY: venv native jars browser demo test test-unit lint bench broker-stop clean
 
 venv: $(BIN)/newsstreams
 
 $(BIN)/newsstreams: pyproject.toml uv.lock
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --user --quiet uv
-	$(UV) sync --frozen --extra test --extra bench --python $(PYTHON)
+	$(UV) sync --frozen --extra test --extra bench --extra native --python $(PYTHON)
 	@touch $@
+
+# The tagger's modules compiled by mypyc into the git-ignored .native/ (about a
+# minute, then a no-op until one of them changes; see streams/ner/native.py).
+native: venv
+	@$(BIN)/python -c "import sys, streams.ner.native as n; sys.exit(n.main())"
 
 jars: venv
 	$(BIN)/newsstreams broker fetch
 
-demo: jars
+demo: jars native
 	$(BIN)/newsstreams demo
 
-test: jars browser
+test: jars browser native
 	$(BIN)/pytest -ra
 
 # Headless Chromium for the live-page browser test
@@ -41,10 +46,10 @@ browser:
 # Benchmarks into bench/ (results.json, report.md, chart.png); starts the local
 # broker when none answers, skips when ../shared/corpus is absent.
 # BENCH_ARGS=--quick (or --long, --offline-only, --profile) for other runs.
-bench: jars
+bench: jars native
 	$(BIN)/newsstreams bench $(BENCH_ARGS)
 
-test-unit: venv
+test-unit: native
 	$(BIN)/pytest -ra tests/unit
 
 lint: venv

@@ -151,8 +151,9 @@ def _cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_tag(args: argparse.Namespace, settings: Settings) -> int:
+    from streams.ner import MODEL_PATH
     from streams.ner.conll import read_conll, write_conll
-    from streams.ner.detect import MODEL_PATH, MentionDetector
+    from streams.ner.detect import MentionDetector
 
     detector = MentionDetector.load(args.model or MODEL_PATH)
     sentences = read_conll(args.conll)

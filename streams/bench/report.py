@@ -82,6 +82,14 @@ def _goal(
     }
 
 
+def _tagger(meta: dict[str, Any]) -> str:
+    """How the tag path ran (:mod:`streams.ner.native`); older results lack it."""
+    compiled = meta.get("tagger_compiled")
+    if compiled is None:
+        return "build not recorded"
+    return "compiled by mypyc" if compiled else "plain Python (no native build)"
+
+
 def render_markdown(results: Results) -> str:
     """The readable report: goals, then one table per measurement."""
     meta = results["meta"]
@@ -91,7 +99,8 @@ def render_markdown(results: Results) -> str:
         f"`{meta['command']}` at {meta['started_at']} ({meta['seconds']:.0f} s), "
         f"commit {meta.get('commit') or 'unknown'}, {meta['cpus']} CPUs, "
         f"load average {meta['load_average']:.1f} at start; "
-        f"{meta['articles']} SaudiNewsNet articles from {meta['corpus']}.",
+        f"{meta['articles']} SaudiNewsNet articles from {meta['corpus']}; "
+        f"tagger {_tagger(meta)}.",
     ]
     if meta["load_average"] > meta["cpus"] * 0.5:
         lines += ["", "**The machine was busy when this run started: figures are noisy.**"]

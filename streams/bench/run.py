@@ -40,6 +40,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import streams.ner
 from streams import broker
 from streams.bench.adapters import StageContext
 from streams.bench.articles import load_articles
@@ -248,6 +249,7 @@ def _meta(options: BenchOptions) -> dict[str, Any]:
         "cpus": os.cpu_count(),
         "load_average": os.getloadavg()[0],
         "python": platform.python_version(),
+        "tagger_compiled": streams.ner.NATIVE,
         "corpus": repo_relative(options.corpus),
         "options": {
             name: getattr(options, name)

@@ -15,4 +15,17 @@
 * :mod:`~streams.ner.clusters`: distributional word clusters learned offline
   from the unlabeled news corpus (the feature that generalises beyond the
   20 annotated articles).
+* :mod:`~streams.ner.native`: the tag path's modules compiled by mypyc,
+  used when built from the current sources.
 """
+
+from pathlib import Path
+
+from streams.ner.native import activate as _activate
+
+MODEL_PATH = Path(__file__).resolve().parent / "model.crfsuite"
+"""The committed CRF model (``newsstreams train-ner`` rebuilds it). Here, not
+in a compiled module, whose ``__file__`` is its build's (see :mod:`streams.ner.native`)."""
+
+NATIVE = _activate(__path__)
+"""Whether the tag path runs compiled (:mod:`streams.ner.native`)."""

@@ -57,6 +57,7 @@ import numpy as np
 
 from streams.kb import KbEntity
 from streams.kb.catalog import kb_entities, kb_stop_phrases
+from streams.ner import MODEL_PATH
 from streams.ner.clitics import (
     ARTICLE,
     bare_candidates,
@@ -92,8 +93,6 @@ from streams.ner.words import (
     suffixed,
 )
 
-#: The committed model (see :mod:`streams.ner.train`).
-MODEL_PATH = Path(__file__).resolve().parent / "model.crfsuite"
 LABELS = {"person": "PER", "organization": "ORG", "location": "LOC"}
 #: Where a mention came from (:data:`CITY`: the word after a city noun;
 #: :data:`REGION`: compass directions and a place, see
@@ -193,7 +192,7 @@ class _Field:
     """Type id (:class:`~streams.ner.lexicon.Lexicon`) of each token."""
     starts: list[int]
     ends: list[int]
-    words: np.ndarray
+    words: list[bool]
     """Whether each token is a word (else a punctuation character)."""
     sentences: list[tuple[int, int]]
     word_index: list[int] = field(init=False)
@@ -205,9 +204,8 @@ class _Field:
 
     def __post_init__(self) -> None:
         self.id_list = self.ids.tolist()
-        word_index = self.words.nonzero()[0]
-        self.word_index = word_index.tolist()
-        self.word_ids = self.ids[word_index]
+        self.word_index = list(compress(range(len(self.words)), self.words))
+        self.word_ids = self.ids[self.word_index]
 
 
 @cache
@@ -1162,7 +1160,7 @@ class MentionDetector:
             tokens.ids,
             tokens.starts.tolist(),
             tokens.ends.tolist(),
-            self.lexicon.words[tokens.ids],
+            self.lexicon.words[tokens.ids].tolist(),
             self.lexicon.units(tokens.ids, tokens.breaks),
         )
 
@@ -1179,7 +1177,7 @@ class MentionDetector:
             ids,
             starts,
             [start + len(surface) for start, surface in zip(starts, surfaces, strict=True)],
-            np.array([surface[:1].isalnum() for surface in surfaces], dtype=bool),
+            [surface[:1].isalnum() for surface in surfaces],
             self.lexicon.units(ids),
         )
 

@@ -86,11 +86,13 @@ class LinkedEntity:
 def link(spans: Sequence[Span], texts: Sequence[str]) -> list[LinkedEntity]:
     """Group a document's mention spans into entities, by first mention."""
     entities: dict[str, LinkedEntity] = {}
-    unknown: list[tuple[Span, tuple[str, ...], int]] = []
+    unknown: list[tuple[Span, tuple[str, ...], str]] = []
     for span in sorted(spans, key=lambda s: (s.field, s.start)):
         if span.entity is not None:
-            kb = span.entity
-            entity = entities.setdefault(kb.id, LinkedEntity(kb.id, kb.type, kb.slug, kb))
+            known = span.entity
+            entity = entities.setdefault(
+                known.id, LinkedEntity(known.id, known.type, known.slug, known)
+            )
             surface = texts[span.field][span.start : span.end]
             entity.add(span, None if span.role == DEMONYM else _display(surface))
         else:
@@ -201,7 +203,7 @@ def _name_span(span: Span, texts: Sequence[str]) -> Span | None:
 
 def _person_names(
     known: Iterable[LinkedEntity],
-    unknown: Sequence[tuple[Span, tuple[str, ...], int]],
+    unknown: Sequence[tuple[Span, tuple[str, ...], str]],
     labels: dict[tuple[str, ...], Counter[str]],
 ) -> list[tuple[tuple[str, ...], str]]:
     """Multi-word person names of the document with the entity id each links to."""
@@ -248,7 +250,7 @@ _ARTICLELESS: Memo[tuple[str, ...], tuple[str, ...]] = Memo(_without_articles, _
 def _words_before(text: str, start: int, count: int = 2) -> list[str]:
     """Matching forms of the (up to) ``count`` words right before ``start``,
     within the clause (punctuation stops it)."""
-    tokens = TOKEN_RE.findall(text, max(0, start - 64), start)
+    tokens: list[str] = TOKEN_RE.findall(text, max(0, start - 64), start)
     words: list[str] = []
     for token in reversed(tokens[-count:]):
         if not WORD_RE.fullmatch(token):

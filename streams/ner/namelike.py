@@ -171,11 +171,11 @@ def labelled_words(
                 names[kind].add(word)
     kb_kinds = {"person": "PER", "location": "LOC"}
     for entity in entities:
-        kind = kb_kinds.get(entity.type)
-        if kind is None:
+        kb_kind = kb_kinds.get(entity.type)
+        if kb_kind is None:
             continue
         for name in entity.names:
-            names[kind].update(
+            names[kb_kind].update(
                 t for t in name_forms(name) if _ARABIC_WORD.match(t) and not kinds_of(t)
             )
     any_name = set().union(*names.values())

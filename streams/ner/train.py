@@ -21,13 +21,13 @@ from pathlib import Path
 
 import pycrfsuite
 
+from streams.ner import MODEL_PATH
 from streams.ner.conll import Sentence, read_conll, write_conll
 from streams.ner.evaluate import score
 from streams.ner.features import FeatureExtractor
 from streams.settings import PROJECT_ROOT
 
 DEFAULT_DATA = PROJECT_ROOT.parent / "shared" / "corpus" / "aqmar" / "train"
-MODEL_PATH = Path(__file__).resolve().parent / "model.crfsuite"
 #: crfsuite L-BFGS settings: L1 keeps the model small (most of ~300k
 #: candidate features get weight 0), L2 smooths the rest. Possible states
 #: lets a feature also weigh against labels it never co-occurred with in

@@ -131,6 +131,7 @@ def _record(
     )
     kb = entity.kb
     names = list(entity.names)
+    name_ar: str | None
     if kb is not None:
         name, name_ar = kb.name_en, kb.name_ar
         topic: str | None = entity_topic(kb.type, kb.slug, topic_prefix)

@@ -1,0 +1,148 @@
+"""The tagger's modules compiled to C by mypyc, used only when built from these very sources.
+
+Why: the tag stage is Python rules over token lists plus, for every word
+form an article brings that the process has not met, its CRF features. Its
+profile is flat (no loop left that numpy could take over; the per-type and
+per-document work were vectorised in earlier rounds), so what remains is
+the interpreter's own cost. mypyc compiles these same type-annotated modules
+into one C extension: there is no second implementation to keep in step,
+and tagging runs about a quarter faster (A/B in the commit that added this).
+
+Where: ``.native/<digest>/streams/ner/`` at the project root, ``digest``
+over the compiled modules' sources and the interpreter's extension ABI.
+:func:`activate`, run by the package's ``__init__``, puts that directory
+first on ``streams.ner.__path__`` when it exists, so the compiled modules
+shadow their sources only while those are byte for byte what was compiled.
+An edited module changes the digest: the plain Python runs, with the same
+output (``tests/unit/test_native.py``), until ``make`` builds again
+(``make native``, which calls :func:`main`: about a minute and a half on
+two cores). Data files
+are found through the package's own directory (``importlib.resources``),
+which stays the source directory.
+
+``NEWSSTREAMS_NATIVE=0`` runs the plain Python even when a build exists.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import sys
+import sysconfig
+from collections.abc import MutableSequence
+from pathlib import Path
+
+#: The compiled modules of :mod:`streams.ner`: everything on the tag path.
+#: Training and evaluation (``train``, ``conll``, ``evaluate``, ``clusters``,
+#: ``namelike``'s trainer runs too, but is cheap) stay plain Python.
+MODULES = (
+    "clitics",
+    "crf",
+    "detect",
+    "features",
+    "gazetteer",
+    "lexicon",
+    "link",
+    "namelike",
+    "names",
+    "triggers",
+    "words",
+)
+_PACKAGE_DIR = Path(__file__).resolve().parent
+_ROOT = _PACKAGE_DIR.parents[1] / ".native"
+#: mypyc's shared runtime library for the group: ``streams.ner.tagger__mypyc``.
+_GROUP = "streams.ner.tagger"
+
+
+def build_dir() -> Path:
+    """Where the build of the current sources lives (it may not exist)."""
+    digest = hashlib.sha256(str(sysconfig.get_config_var("EXT_SUFFIX")).encode())
+    for name in MODULES:
+        digest.update(name.encode())
+        digest.update((_PACKAGE_DIR / f"{name}.py").read_bytes())
+    return _ROOT / digest.hexdigest()[:16]
+
+
+def activate(package_path: MutableSequence[str]) -> bool:
+    """Put the build of the current sources first on ``package_path`` (the
+    package's ``__path__``) if there is one; whether the compiled modules are
+    in use. Called before any of them is imported."""
+    if os.environ.get("NEWSSTREAMS_NATIVE", "1") == "0":
+        return False
+    modules = build_dir() / "streams" / "ner"
+    if not modules.is_dir():
+        return False
+    package_path.insert(0, str(modules))
+    return True
+
+
+def build() -> Path:
+    """Compile :data:`MODULES` unless the current sources are built already;
+    the build's directory. Older builds are removed."""
+    target = build_dir()
+    if not target.is_dir():
+        _compile(target)
+    for other in _ROOT.iterdir():
+        if other.is_dir() and other != target:
+            shutil.rmtree(other, ignore_errors=True)
+    return target
+
+
+def _compile(target: Path) -> None:
+    # Imported here: mypy and setuptools are build tools (the ``native``
+    # extra), not run-time dependencies.
+    from mypyc.build import mypycify
+    from setuptools import Distribution
+
+    work = target.with_name(target.name + ".partial")
+    shutil.rmtree(work, ignore_errors=True)
+    sources = [str(_PACKAGE_DIR / f"{name}.py") for name in MODULES]
+    options = [
+        # Third-party libraries without type information (pycrfsuite,
+        # hmmlearn, Stemmer, camel-tools) are typed Any; modules outside
+        # MODULES are read for their types, not checked.
+        "--ignore-missing-imports",
+        "--follow-imports=silent",
+        f"--cache-dir={work / 'mypy-cache'}",
+    ]
+    extensions = mypycify(
+        [*options, *sources],
+        opt_level="3",
+        target_dir=str(work / "c"),
+        separate=[([f"streams.ner.{name}" for name in MODULES], _GROUP)],
+    )
+    distribution = Distribution({"name": "streams-ner-native", "ext_modules": extensions})
+    command = distribution.get_command_obj("build_ext")
+    command.build_lib = str(work)
+    command.build_temp = str(work / "obj")
+    distribution.run_command("build_ext")
+    for scratch in ("c", "obj", "mypy-cache"):
+        shutil.rmtree(work / scratch, ignore_errors=True)
+    work.rename(target)  # last, so the directory exists only when complete
+
+
+def main() -> int:
+    """``make native``: build if needed, say where in one
+    line; mypy's, setuptools' and the compiler's output go to a log."""
+    log = _ROOT / "build.log"
+    _ROOT.mkdir(parents=True, exist_ok=True)
+    saved = [os.dup(1), os.dup(2)]
+    try:
+        with log.open("wb") as sink:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            for fd in (1, 2):
+                os.dup2(sink.fileno(), fd)
+            try:
+                target = build()
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                for fd, copy in zip((1, 2), saved, strict=True):
+                    os.dup2(copy, fd)
+    except Exception as error:  # mypy or the compiler failed: one line, the log has the rest
+        print(f"native build failed: {error} (see {log})", file=sys.stderr)
+        return 1
+    print(f"compiled tagger: {target}")
+    return 0
