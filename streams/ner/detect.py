@@ -235,6 +235,7 @@ class MentionDetector:
         self._city_heads = np.zeros(0, dtype=bool)
         self._ruler_titles = np.zeros(0, dtype=bool)
         self._regnal_marks = np.zeros(0, dtype=bool)
+        self._opening_quotes = np.zeros(0, dtype=bool)
         self._tails = np.zeros((0, len(_TAILS)), dtype=np.int64)
         self._tail_ids: dict[str, int] = {}
         self._emissions = np.zeros((0, len(WINDOW), len(model.labels) if model else 0))
@@ -416,12 +417,11 @@ class MentionDetector:
         out = []
         forms, surfaces = self.lexicon.forms, self.lexicon.surfaces
         # Only the tokens before an opening quote can be the noun: found by
-        # type id, not by a Python step per token (this runs on every article).
-        quotes = self.lexicon.ids(_OPENING_QUOTES)
+        # a per-type flag, not by a step per token (this runs on every article).
         for index, f in enumerate(fields):
             ids, words, size = f.id_list, f.words, len(f.id_list)
             covered: set[int] | None = None
-            for i in (np.flatnonzero(np.isin(f.ids[1:], quotes))).tolist():
+            for i in self._opening_quotes[f.ids[1:]].nonzero()[0].tolist():
                 if i >= size - 3 or not words[i] or words[i + 1]:
                     continue
                 noun = forms[ids[i]]
@@ -1194,6 +1194,7 @@ class MentionDetector:
             self._city_heads = grown(self._city_heads, capacity)
             self._ruler_titles = grown(self._ruler_titles, capacity)
             self._regnal_marks = grown(self._regnal_marks, capacity)
+            self._opening_quotes = grown(self._opening_quotes, capacity)
             self._tails = grown(self._tails, capacity)
             self._emissions = grown(self._emissions, capacity)
         entries = self.gazetteer.entries(surfaces, type_forms)
@@ -1203,6 +1204,7 @@ class MentionDetector:
         self._ruler_titles[first:end] = [
             not _RULERS.isdisjoint(bare_candidates(form)) for form in type_forms
         ]
+        self._opening_quotes[first:end] = [s in _OPENING_QUOTES for s in surfaces]
         self._regnal_marks[first:end] = [
             form == _BY_GOD or form in _BY_GODS_WORD for form in type_forms
         ]

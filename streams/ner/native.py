@@ -126,6 +126,8 @@ def main() -> int:
     """``make native``: build if needed, say where in one
     line; mypy's, setuptools' and the compiler's output go to a log."""
     log = _ROOT / "build.log"
+    if not build_dir().is_dir():
+        print(f"compiling the tagger with mypyc (about 90 s on two cores; log: {log})", flush=True)
     _ROOT.mkdir(parents=True, exist_ok=True)
     saved = [os.dup(1), os.dup(2)]
     try:
