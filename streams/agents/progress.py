@@ -1,7 +1,8 @@
 """A progress line in the worker log, so long replays show how far they are.
 
 Every ``PROGRESS_INTERVAL`` seconds, when anything happened since the last
-line: outcomes so far by kind and the rate over the interval.
+line: outcomes so far by kind and the rate over the interval. Once at start,
+how the tagger runs (:func:`tagger_build`), which the rate depends on.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import logging
 import time
 from collections import Counter
 
+import streams.ner
 from streams.app import app
 
 PROGRESS_INTERVAL = 10.0
@@ -35,3 +37,17 @@ async def log_progress() -> None:
     kinds = ", ".join(f"{kind} {n}" for kind, n in sorted(outcomes.items()))
     log.info("progress: %d article(s) done (%s), %.0f/s", total, kinds, rate)
     _last.update(total=total, at=now)
+
+
+def tagger_build() -> str:
+    """How the tag stage runs in this process: compiled by mypyc, or as plain
+    Python, which is some 10–17% slower (:mod:`streams.ner.native`; the
+    Docker image, or a module edited since the last ``make native``)."""
+    if streams.ner.NATIVE:
+        return "compiled by mypyc"
+    return "plain Python (no build of the current sources; make native builds one)"
+
+
+@app.task
+async def log_tagger_build() -> None:
+    log.info("tagger: %s", tagger_build())
