@@ -17,8 +17,8 @@ $(BIN)/newsstreams: pyproject.toml uv.lock
 	$(UV) sync --frozen --extra test --extra bench --extra native --python $(PYTHON)
 	@touch $@
 
-# The tagger's modules compiled by mypyc into the git-ignored .native/ (about a
-# minute, then a no-op until one of them changes; see streams/ner/native.py).
+# The tagger's modules compiled by mypyc into the git-ignored .native/ (about
+# 90 s, then a no-op until one of them changes; see streams/ner/native.py).
 native: venv
 	@$(BIN)/python -c "import sys, streams.ner.native as n; sys.exit(n.main())"
 

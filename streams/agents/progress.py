@@ -2,7 +2,8 @@
 
 Every ``PROGRESS_INTERVAL`` seconds, when anything happened since the last
 line: outcomes so far by kind and the rate over the interval. Once at start,
-how the tagger runs (:func:`tagger_build`), which the rate depends on.
+how the tagger runs (:func:`streams.ner.native.describe`), which the rate
+depends on.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections import Counter
 
 import streams.ner
 from streams.app import app
+from streams.ner import native
 
 PROGRESS_INTERVAL = 10.0
 
@@ -39,15 +41,6 @@ async def log_progress() -> None:
     _last.update(total=total, at=now)
 
 
-def tagger_build() -> str:
-    """How the tag stage runs in this process: compiled by mypyc, or as plain
-    Python, which is some 10–17% slower (:mod:`streams.ner.native`; the
-    Docker image, or a module edited since the last ``make native``)."""
-    if streams.ner.NATIVE:
-        return "compiled by mypyc"
-    return "plain Python (no build of the current sources; make native builds one)"
-
-
 @app.task
 async def log_tagger_build() -> None:
-    log.info("tagger: %s", tagger_build())
+    log.info("tagger: %s", native.describe(streams.ner.NATIVE))

@@ -13,6 +13,7 @@ from typing import Any
 import orjson
 
 from streams.bench.kafka import AIOKAFKA, COLD, FAUST_IDENTITY, NEWSSTREAMS, RATE, SAT
+from streams.ner import native
 
 RESULTS, REPORT, CHART = "results.json", "report.md", "chart.png"
 
@@ -85,9 +86,7 @@ def _goal(
 def _tagger(meta: dict[str, Any]) -> str:
     """How the tag path ran (:mod:`streams.ner.native`); older results lack it."""
     compiled = meta.get("tagger_compiled")
-    if compiled is None:
-        return "build not recorded"
-    return "compiled by mypyc" if compiled else "plain Python (no native build)"
+    return "build not recorded" if compiled is None else native.describe(compiled)
 
 
 def render_markdown(results: Results) -> str:

@@ -122,7 +122,7 @@ _COMPETITIONS = frozenset({"كاس", "امم", "ابطال"})
 _NOT_ORG_HEADS = frozenset({"برنامج"})
 # Quotation marks that open and close a name (شركة "مايكروسوفت"), and the
 # most words a quoted name has.
-_OPENING_QUOTES = ('"', "“", "«")
+_OPENING_QUOTES = frozenset('"“«')
 _CLOSING_QUOTES = frozenset('"”»')
 _QUOTED_WORDS = 3
 # Marks between the names of a list (X و Y، Z), as matching forms.

@@ -6,7 +6,8 @@ profile is flat (no loop left that numpy could take over; the per-type and
 per-document work were vectorised in earlier rounds), so what remains is
 the interpreter's own cost. mypyc compiles these same type-annotated modules
 into one C extension: there is no second implementation to keep in step,
-and tagging runs about a quarter faster (A/B in the commit that added this).
+and the tag stage runs about 10% faster on fresh articles and 17% on
+articles seen before (both sides at once, one per core; README, Benchmarks).
 
 Where: ``.native/<digest>/streams/ner/`` at the project root, ``digest``
 over the compiled modules' sources and the interpreter's extension ABI.
@@ -15,10 +16,10 @@ first on ``streams.ner.__path__`` when it exists, so the compiled modules
 shadow their sources only while those are byte for byte what was compiled.
 An edited module changes the digest: the plain Python runs, with the same
 output (``tests/unit/test_native.py``), until ``make`` builds again
-(``make native``, which calls :func:`main`: about a minute and a half on
-two cores). Data files
-are found through the package's own directory (``importlib.resources``),
-which stays the source directory.
+(``make native``, which calls :func:`main`: about 90 s on two cores).
+Data files are found through the package's own directory
+(``importlib.resources``, :data:`streams.ner.MODEL_PATH`), which stays the
+source directory.
 
 ``NEWSSTREAMS_NATIVE=0`` runs the plain Python even when a build exists.
 """
@@ -34,8 +35,8 @@ from collections.abc import MutableSequence
 from pathlib import Path
 
 #: The compiled modules of :mod:`streams.ner`: everything on the tag path.
-#: Training and evaluation (``train``, ``conll``, ``evaluate``, ``clusters``,
-#: ``namelike``'s trainer runs too, but is cheap) stay plain Python.
+#: The rest (``train``, ``conll``, ``evaluate``, ``clusters``, ``tokens``)
+#: is training, evaluation or cheap, and stays plain Python.
 MODULES = (
     "clitics",
     "crf",
@@ -75,6 +76,15 @@ def activate(package_path: MutableSequence[str]) -> bool:
         return False
     package_path.insert(0, str(modules))
     return True
+
+
+def describe(compiled: bool) -> str:
+    """How the tag path runs, for logs and reports: compiled, or plain Python
+    (some 10–17% slower: the Docker image, or a module edited since the last
+    ``make native``)."""
+    if compiled:
+        return "compiled by mypyc"
+    return "plain Python (no build of the current sources; make native builds one)"
 
 
 def build() -> Path:
