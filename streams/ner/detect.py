@@ -45,7 +45,6 @@ Everything is deterministic and per document; nothing is learned at run time.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -394,7 +393,10 @@ class MentionDetector:
             kept.extend(survivors)
             kept.extend(self._named_after_people(f, field_kb, survivors))
             kept.extend(self._regions(f, [*field_kb, *survivors], survivors))
-        if fields and self._city_heads[np.concatenate([f.word_ids for f in fields])].any():
+        # np.count_nonzero and np.logical_or.reduce are C calls; ndarray.any()
+        # runs a Python-level wrapper first (numpy's _methods).
+        word_ids = np.concatenate([f.word_ids for f in fields]) if fields else None
+        if word_ids is not None and np.count_nonzero(self._city_heads[word_ids]):
             for index, f in enumerate(fields):
                 kept = self._after_city_nouns(index, f, kept)
         kept.extend(self._quoted_names(fields, kept))
@@ -542,7 +544,10 @@ class MentionDetector:
             names = [spans[n] for n in mine if spans[n].role == NAME]
             if len(names) < 2:
                 continue
-            cover = Counter(i for n in mine for i in range(spans[n].first, spans[n].last + 1))
+            cover: dict[int, int] = {}  # spans over each token (a Counter's calls cost more)
+            for n in mine:
+                for i in range(spans[n].first, spans[n].last + 1):
+                    cover[i] = cover.get(i, 0) + 1
             alone = {
                 spans[n].first: n
                 for n in mine
@@ -569,7 +574,7 @@ class MentionDetector:
                     right = starting.get(i + 1) if after.startswith(AND) else None
                 if right != left.label or not name_like(preferred_bare(form)):
                     continue
-                if not cover[i]:
+                if i not in cover:
                     out.append(
                         Span(index, f.starts[i], f.ends[i], right, LIST, None, NAME, (form,), i, i)
                     )
@@ -991,12 +996,12 @@ class MentionDetector:
         span (ايون الهيدروجين), and spread it would be tagged all through the
         document (15 times in AQMAR's Periodic_Table).
         """
-        votes: dict[tuple[str, ...], Counter[str]] = {}
+        votes: dict[tuple[str, ...], dict[str, int]] = {}
         # One-word places spread only when a city noun named them.
         from_city = {span.forms for span in found if span.source == CITY}
         for span in found:
             if span.source in (CRF, CITY):
-                votes.setdefault(span.forms, Counter())[span.label] += 1
+                vote(votes.setdefault(span.forms, {}), span.label)
         votes = {
             name: counter
             for name, counter in votes.items()
@@ -1014,7 +1019,7 @@ class MentionDetector:
                     if part == name[-1] and definite(part) and not _follows_a_name(name):
                         continue
                     if part not in _NAME_LINKS and name_part_like(part) and reads_as_name(part):
-                        votes.setdefault((part,), Counter())["PER"] += 1
+                        vote(votes.setdefault((part,), {}), "PER")
         if not votes:
             return found
         by_key: dict[str, list[tuple[str, ...]]] = {}
@@ -1045,7 +1050,8 @@ class MentionDetector:
         out = []
         for index, f in enumerate(fields):
             words = f.word_index
-            positions = key_tails[self._tails[f.word_ids]].any(axis=1).nonzero()[0].tolist()
+            ends_like_key = np.logical_or.reduce(key_tails[self._tails[f.word_ids]], axis=1)
+            positions = ends_like_key.nonzero()[0].tolist()
             if not positions:
                 continue
             word_ids = f.word_ids.tolist()
@@ -1260,9 +1266,17 @@ def _covered_in(spans: Iterable[Span], field: int) -> set[int]:
     return {i for s in spans if s.field == field for i in range(s.first, s.last + 1)}
 
 
-def majority(votes: Counter[str]) -> str:
+def vote(votes: dict[str, int], label: str) -> None:
+    """One more vote for ``label``. Votes are a plain dict, not a
+    ``Counter``: its constructor and missing-key hook run as interpreted
+    Python, which the compiled tagger (:mod:`streams.ner.native`) paid for
+    on every span."""
+    votes[label] = votes.get(label, 0) + 1
+
+
+def majority(votes: dict[str, int]) -> str:
     """The label with most votes, the first counted on a tie: what
-    ``votes.most_common(1)`` gives, without its heap machinery."""
+    ``Counter.most_common(1)`` gives, without its heap machinery."""
     return max(votes, key=votes.__getitem__)
 
 

@@ -192,7 +192,7 @@ def _filled(
     missing ones interned by ``add`` and looked up again: only those, as in
     a stream most of an article's words are already known."""
     missing = found < 0
-    if len(found) and missing.any():
+    if np.count_nonzero(missing):  # a C call, where ndarray.any() goes through Python
         new = list(compress(keys, missing))
         add([*dict.fromkeys(new)])
         found[missing] = np.fromiter(map(index.__getitem__, new), np.int64, len(new))

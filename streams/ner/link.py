@@ -33,7 +33,6 @@ Rules, and why:
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -42,7 +41,7 @@ from streams.kb import KbEntity
 from streams.kb.catalog import kb_entities
 from streams.ner.clitics import without_article
 from streams.ner.clusters import RARE_WORD_COUNT, is_common_word
-from streams.ner.detect import Span, majority
+from streams.ner.detect import Span, majority, vote
 from streams.ner.gazetteer import DEMONYM, name_forms
 from streams.ner.names import LINEAGE, is_common_noun, is_eponym, is_name, preferred_bare, trim
 from streams.ner.tokens import TOKEN_RE, WORD_RE
@@ -56,6 +55,9 @@ _DIACRITIC_RE = re.compile("[\u064b-\u065f\u0670]")
 # Per-name work memoised across articles (names recur; both are pure).
 _MEMO_LIMIT = 1 << 16
 _SLUGS: Memo[str, str] = Memo(slugify, _MEMO_LIMIT)
+# The words before a name (:func:`_words_before`) are a few common ones
+# (الرئيس, قال): a look-up, where matching_form cleans and folds each afresh.
+_TOKEN_FORMS: Memo[str, str] = Memo(matching_form, _MEMO_LIMIT)
 
 
 @dataclass
@@ -107,9 +109,9 @@ def link(spans: Sequence[Span], texts: Sequence[str]) -> list[LinkedEntity]:
                 entity.add(name, _display(surface, name.forms[0], bare))
             elif key:
                 unknown.append((name, key, bare))
-    labels: dict[tuple[str, ...], Counter[str]] = {}
+    labels: dict[tuple[str, ...], dict[str, int]] = {}
     for span, key, _ in unknown:
-        labels.setdefault(key, Counter())[span.label] += 1
+        vote(labels.setdefault(key, {}), span.label)
     long_names = _person_names(entities.values(), unknown, labels)
     resolved = [
         (span, key, bare, _short_form_target(span, key, long_names)) for span, key, bare in unknown
@@ -204,7 +206,7 @@ def _name_span(span: Span, texts: Sequence[str]) -> Span | None:
 def _person_names(
     known: Iterable[LinkedEntity],
     unknown: Sequence[tuple[Span, tuple[str, ...], str]],
-    labels: dict[tuple[str, ...], Counter[str]],
+    labels: dict[tuple[str, ...], dict[str, int]],
 ) -> list[tuple[tuple[str, ...], str]]:
     """Multi-word person names of the document with the entity id each links to."""
     names: dict[tuple[str, ...], str] = {}
@@ -255,7 +257,7 @@ def _words_before(text: str, start: int, count: int = 2) -> list[str]:
     for token in reversed(tokens[-count:]):
         if not WORD_RE.fullmatch(token):
             break
-        words.insert(0, matching_form(token))
+        words.insert(0, _TOKEN_FORMS[token])
     return words
 
 

@@ -22,6 +22,7 @@ from streams.ner.detect import (
     _tail_length,
     get_detector,
     majority,
+    vote,
 )
 from streams.ner.evaluate import chunks
 from streams.ner.gazetteer import NAME
@@ -61,8 +62,11 @@ def test_chunks_from_tagged_tokens_are_conllevals_per_unit(units: list[list[int]
 @PROPERTY
 @given(st.lists(st.sampled_from(["PER", "LOC", "ORG"]), min_size=1))
 def test_majority_is_most_common_including_ties(labels: list[str]) -> None:
-    votes = Counter(labels)
-    assert majority(votes) == votes.most_common(1)[0][0]
+    votes: dict[str, int] = {}
+    for label in labels:
+        vote(votes, label)
+    assert votes == Counter(labels)
+    assert majority(votes) == Counter(labels).most_common(1)[0][0]
 
 
 @PROPERTY
