@@ -46,7 +46,6 @@ Everything is deterministic and per document; nothing is learned at run time.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from functools import cache
 from itertools import compress
 from pathlib import Path
@@ -182,29 +181,36 @@ class Span(NamedTuple):
     """Index of its last token (inclusive)."""
 
 
-@dataclass
 class _Field:
-    """One field of a document, tokenised once for every step of detection."""
+    """One field of a document, tokenised once for every step of detection.
 
-    text: str
-    ids: np.ndarray
-    """Type id (:class:`~streams.ner.lexicon.Lexicon`) of each token."""
-    starts: list[int]
-    ends: list[int]
-    words: list[bool]
-    """Whether each token is a word (else a punctuation character)."""
-    sentences: list[tuple[int, int]]
-    word_index: list[int] = field(init=False)
-    """Token index of each word token, in order."""
-    word_ids: np.ndarray = field(init=False)
-    """Type id of each word token."""
-    id_list: list[int] = field(init=False)
-    """:attr:`ids` as a list, for look-ups one token at a time."""
+    A plain class, not a dataclass: the compiled tagger (:mod:`streams.ner.native`)
+    compiles this ``__init__``, where a dataclass's is generated, interpreted Python.
+    """
 
-    def __post_init__(self) -> None:
-        self.id_list = self.ids.tolist()
-        self.word_index = list(compress(range(len(self.words)), self.words))
-        self.word_ids = self.ids[self.word_index]
+    def __init__(
+        self,
+        text: str,
+        ids: np.ndarray,
+        starts: list[int],
+        ends: list[int],
+        words: list[bool],
+        sentences: list[tuple[int, int]],
+    ) -> None:
+        self.text = text
+        self.ids = ids
+        """Type id (:class:`~streams.ner.lexicon.Lexicon`) of each token."""
+        self.starts = starts
+        self.ends = ends
+        self.words = words
+        """Whether each token is a word (else a punctuation character)."""
+        self.sentences = sentences
+        self.id_list: list[int] = ids.tolist()
+        """:attr:`ids` as a list, for look-ups one token at a time."""
+        self.word_index: list[int] = list(compress(range(len(words)), words))
+        """Token index of each word token, in order."""
+        self.word_ids: np.ndarray = ids[self.word_index]
+        """Type id of each word token."""
 
 
 @cache

@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from functools import cache
 
 from streams.kb import KbEntity
@@ -60,18 +59,22 @@ _SLUGS: Memo[str, str] = Memo(slugify, _MEMO_LIMIT)
 _TOKEN_FORMS: Memo[str, str] = Memo(matching_form, _MEMO_LIMIT)
 
 
-@dataclass
 class LinkedEntity:
-    """One entity of a document with its mentions (spans), in text order."""
+    """One entity of a document with its mentions (spans), in text order.
 
-    id: str
-    type: str
-    slug: str
-    kb: KbEntity | None
-    spans: list[Span] = field(default_factory=list)
-    names: list[str] = field(default_factory=list)
-    """Distinct display names in this document, proclitics removed, in text order."""
-    _displays: list[str | None] = field(default_factory=list)
+    A plain class, not a dataclass: the compiled tagger (:mod:`streams.ner.native`)
+    compiles this ``__init__``, where a dataclass's is generated, interpreted Python.
+    """
+
+    def __init__(self, id: str, type: str, slug: str, kb: KbEntity | None) -> None:
+        self.id = id
+        self.type = type
+        self.slug = slug
+        self.kb = kb
+        self.spans: list[Span] = []
+        self.names: list[str] = []
+        """Distinct display names in this document, proclitics removed, in text order."""
+        self._displays: list[str | None] = []
 
     def add(self, span: Span, display: str | None) -> None:
         """A mention, with its display name (None for a demonym)."""
@@ -92,9 +95,7 @@ def link(spans: Sequence[Span], texts: Sequence[str]) -> list[LinkedEntity]:
     for span in sorted(spans, key=lambda s: (s.field, s.start)):
         if span.entity is not None:
             known = span.entity
-            entity = entities.setdefault(
-                known.id, LinkedEntity(known.id, known.type, known.slug, known)
-            )
+            entity = entities.get(known.id) or _new_entity(entities, known)
             surface = texts[span.field][span.start : span.end]
             entity.add(span, None if span.role == DEMONYM else _display(surface))
         else:
@@ -104,7 +105,7 @@ def link(spans: Sequence[Span], texts: Sequence[str]) -> list[LinkedEntity]:
             key, bare = entity_key(name.forms)
             kb = _linked_aliases().get(key)
             if kb is not None:
-                entity = entities.setdefault(kb.id, LinkedEntity(kb.id, kb.type, kb.slug, kb))
+                entity = entities.get(kb.id) or _new_entity(entities, kb)
                 surface = texts[name.field][name.start : name.end]
                 entity.add(name, _display(surface, name.forms[0], bare))
             elif key:
@@ -131,6 +132,12 @@ def link(spans: Sequence[Span], texts: Sequence[str]) -> list[LinkedEntity]:
     for entity in ordered:
         entity.finish()
     return ordered
+
+
+def _new_entity(entities: dict[str, LinkedEntity], known: KbEntity) -> LinkedEntity:
+    """A new entity for KB entity ``known``, added to ``entities``."""
+    entity = entities[known.id] = LinkedEntity(known.id, known.type, known.slug, known)
+    return entity
 
 
 @cache
