@@ -45,6 +45,7 @@ Everything is deterministic and per document; nothing is learned at run time.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cache
 from itertools import compress
@@ -1351,10 +1352,13 @@ def _chunks(
     cuts each unit (``I-X`` continues only a chunk of ``X``), found from the
     few tokens labelled other than O instead of a step per token."""
     tagged = (states != labels.index(OUTSIDE)).nonzero()[0]
-    units = np.searchsorted(ends, tagged, side="right").tolist()
+    positions = tagged.tolist()
+    # Few tokens are tagged: a bisection each beats np.searchsorted, whose
+    # Python-level wrapper and list-to-array conversion cost more.
+    units = [bisect_right(ends, position) for position in positions]
     kind, unit, first, last = "", -1, -1, -1
     for position, position_unit, state in zip(
-        tagged.tolist(), units, states[tagged].tolist(), strict=True
+        positions, units, states[tagged].tolist(), strict=True
     ):
         label = labels[state]
         if position == last + 1 and position_unit == unit and label == "I-" + kind:

@@ -132,7 +132,8 @@ class Lexicon:
         """``[i, j)`` token ranges of the decoding units of tokens ``ids``,
         with a line break before each token index in ``breaks`` (those of
         :func:`~streams.ner.tokens.sentence_bounds`)."""
-        cut = np.ones(len(ids) + 1, dtype=bool)  # before token i (and at the end)
+        cut = np.empty(len(ids) + 1, dtype=bool)  # before token i (and at the end)
+        cut.fill(True)  # (np.ones is a Python-level wrapper of these two C calls)
         cut[1:-1] = self.unit_ends[ids[:-1]]
         if breaks is not None:
             cut[breaks] = True
