@@ -195,7 +195,7 @@ class _Field:
         ids: np.ndarray,
         starts: list[int],
         ends: list[int],
-        words: list[bool],
+        words: np.ndarray,
         sentences: list[tuple[int, int]],
     ) -> None:
         self.text = text
@@ -203,14 +203,14 @@ class _Field:
         """Type id (:class:`~streams.ner.lexicon.Lexicon`) of each token."""
         self.starts = starts
         self.ends = ends
-        self.words = words
+        self.words: list[bool] = words.tolist()
         """Whether each token is a word (else a punctuation character)."""
         self.sentences = sentences
         self.id_list: list[int] = ids.tolist()
         """:attr:`ids` as a list, for look-ups one token at a time."""
-        self.word_index: list[int] = list(compress(range(len(words)), words))
+        self.word_index: list[int] = words.nonzero()[0].tolist()
         """Token index of each word token, in order."""
-        self.word_ids: np.ndarray = ids[self.word_index]
+        self.word_ids: np.ndarray = ids[words]
         """Type id of each word token."""
 
 
@@ -247,6 +247,7 @@ class MentionDetector:
         self._emissions = np.zeros((0, len(WINDOW), len(model.labels) if model else 0))
         self._form_types: dict[str, int] = {}
         """An interned Arabic word type of each matching form (see :meth:`_add_emissions`)."""
+        self._pad_id = -1
         self.lexicon = Lexicon(self._add_types, _LEXICON_MAX)
 
     @classmethod
@@ -1173,7 +1174,7 @@ class MentionDetector:
             tokens.ids,
             tokens.starts.tolist(),
             tokens.ends.tolist(),
-            self.lexicon.words[tokens.ids].tolist(),
+            self.lexicon.words[tokens.ids],
             self.lexicon.units(tokens.ids, tokens.breaks),
         )
 
@@ -1190,13 +1191,16 @@ class MentionDetector:
             ids,
             starts,
             [start + len(surface) for start, surface in zip(starts, surfaces, strict=True)],
-            [surface[:1].isalnum() for surface in surfaces],
+            np.array([surface[:1].isalnum() for surface in surfaces], dtype=bool),
             self.lexicon.units(ids),
         )
 
     def _pad(self) -> int:
-        """Type id of :data:`~streams.ner.features.PAD` (ids change on a trim)."""
-        return int(self.lexicon.ids([PAD])[0])
+        """Type id of :data:`~streams.ner.features.PAD`, interned once per
+        lexicon cycle (ids restart after a trim: :meth:`_add_types` forgets it)."""
+        if self._pad_id < 0:
+            self._pad_id = int(self.lexicon.ids([PAD])[0])
+        return self._pad_id
 
     def _add_types(self, first: int, surfaces: list[str], type_forms: list[str]) -> None:
         """Per-type data of newly interned types ``first``, ``first + 1``, ..."""
@@ -1224,6 +1228,7 @@ class MentionDetector:
         if not first:  # the lexicon starts afresh
             self._tail_ids.clear()
             self._form_types.clear()
+            self._pad_id = -1
         tail_ids = self._tail_ids
         self._tails[first:end] = [
             [tail_ids.setdefault(form[-n:], len(tail_ids)) for n in _TAILS] for form in type_forms

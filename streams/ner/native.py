@@ -47,6 +47,7 @@ MODULES = (
     "link",
     "namelike",
     "names",
+    "records",
     "triggers",
     "words",
 )
