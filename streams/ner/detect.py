@@ -401,8 +401,8 @@ class MentionDetector:
             kept.extend(survivors)
             kept.extend(self._named_after_people(f, field_kb, survivors))
             kept.extend(self._regions(f, [*field_kb, *survivors], survivors))
-        # np.count_nonzero and np.logical_or.reduce are C calls; ndarray.any()
-        # runs a Python-level wrapper first (numpy's _methods).
+        # np.count_nonzero is a C call; ndarray.any() runs a Python-level
+        # wrapper first (numpy's _methods).
         word_ids = np.concatenate([f.word_ids for f in fields]) if fields else None
         if word_ids is not None and np.count_nonzero(self._city_heads[word_ids]):
             for index, f in enumerate(fields):
@@ -1058,6 +1058,7 @@ class MentionDetector:
         out = []
         for index, f in enumerate(fields):
             words = f.word_index
+            # ndarray.any(axis=1) without its Python-level wrapper:
             ends_like_key = np.logical_or.reduce(key_tails[self._tails[f.word_ids]], axis=1)
             positions = ends_like_key.nonzero()[0].tolist()
             if not positions:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import cache
 from typing import TypedDict
 
 from streams.ner.gazetteer import DEMONYM
@@ -29,9 +30,6 @@ _LEAD_CHARS = 400
 _DEMONYM_WEIGHT = 0.5
 _FIELDS = ("title", "body")
 _ARABIC_RE = re.compile("[\u0600-\u06ff]")
-# The topic of each KB entity by (type, slug, prefix): the KB is finite and
-# entity_topic checks the name against Kafka's rules on every call.
-_KB_TOPICS: dict[tuple[str, str, str], str] = {}
 
 
 class Mention(TypedDict):
@@ -120,12 +118,11 @@ def _record(
     }
 
 
+@cache
 def _kb_topic(entity_type: str, slug: str, prefix: str) -> str:
-    key = (entity_type, slug, prefix)
-    topic = _KB_TOPICS.get(key)
-    if topic is None:
-        topic = _KB_TOPICS[key] = entity_topic(entity_type, slug, prefix)
-    return topic
+    """:func:`~streams.slug.entity_topic` of a KB entity, memoised: the KB is
+    finite, and entity_topic checks the name against Kafka's rules per call."""
+    return entity_topic(entity_type, slug, prefix)
 
 
 def _is_arabic(text: str) -> bool:
