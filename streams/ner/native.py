@@ -10,7 +10,8 @@ and the tag stage runs about 10% faster on fresh articles and 17% on
 articles seen before (both sides at once, one per core; README, Benchmarks).
 
 Where: ``.native/<digest>/streams/ner/`` at the project root, ``digest``
-over the compiled modules' sources and the interpreter's extension ABI.
+over the compiled modules' sources and the interpreter's build (its
+extension ABI and version string).
 :func:`activate`, run by the package's ``__init__``, puts that directory
 first on ``streams.ner.__path__`` when it exists, so the compiled modules
 shadow their sources only while those are byte for byte what was compiled.
@@ -59,7 +60,11 @@ _GROUP = "streams.ner.tagger"
 
 def build_dir() -> Path:
     """Where the build of the current sources lives (it may not exist)."""
-    digest = hashlib.sha256(str(sysconfig.get_config_var("EXT_SUFFIX")).encode())
+    # The extension ABI names the Python minor version only; sys.version
+    # (patch release, build date, compiler) tells two 3.11 builds apart, as
+    # mypyc's C also reaches CPython internals that may change between them.
+    abi = f"{sysconfig.get_config_var('EXT_SUFFIX')} {sys.version}"
+    digest = hashlib.sha256(abi.encode())
     for name in MODULES:
         digest.update(name.encode())
         digest.update((_PACKAGE_DIR / f"{name}.py").read_bytes())
