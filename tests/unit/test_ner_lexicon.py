@@ -47,6 +47,19 @@ def test_a_trim_restarts_ids_and_changes_no_answer() -> None:
     assert seen[-1][0] == 0  # consumers are told the ids restart
 
 
+def test_too_many_chunks_alone_forget_the_chunks_and_keep_the_types() -> None:
+    seen: list[tuple[int, list[str]]] = []
+    lexicon = Lexicon(lambda first, surfaces, _forms: seen.append((first, surfaces)), limit=3)
+    text = "ب ب، ،ب ب،ب"  # four chunks of two types
+    before = lexicon.tokens(text).ids.tolist()
+    assert (len(lexicon), len(lexicon._chunks)) == (2, 4)
+    lexicon.trim()
+    assert (len(lexicon), len(lexicon._chunks)) == (2, 0)
+    assert lexicon.tokens(text).ids.tolist() == before
+    _check(lexicon, TEXTS[2])
+    assert [first for first, _ in seen] == [0, 2]  # no type interned twice
+
+
 def test_the_whitespace_table_is_pythons_for_every_code_point() -> None:
     spaces = [c for c in range(sys.maxunicode + 1) if chr(c).isspace()]
     assert max(spaces) < _SPACE_LIMIT
