@@ -11,10 +11,11 @@ export UV_PYTHON_DOWNLOADS := never
 # The interpreter the venv runs on. Debian's /usr/bin/python3.11 is built
 # with profile-guided and link-time optimisation and links libpython into the
 # executable; the python3.11 first on PATH here is a pyenv source build with
-# neither (and a shared libpython), on which the same tagger ran 1.2-1.5x
-# slower (README, "Which interpreter"). So the venv uses the distribution's
-# interpreter when it is there with its headers (mypyc compiles against
-# them), else $(PYTHON); `make VENV_PYTHON=...` picks another.
+# neither (and a shared libpython), on which the tag stage ran 1.13x the
+# instructions and enrich about a tenth longer (README, "Which interpreter").
+# So the venv uses the distribution's interpreter when it is there with its
+# headers (mypyc compiles against them), else $(PYTHON); `make
+# VENV_PYTHON=...` picks another.
 SYSTEM_PYTHON := /usr/bin/python3.11
 VENV_PYTHON ?= $(shell [ -x $(SYSTEM_PYTHON) ] && [ -f /usr/include/python3.11/Python.h ] \
 	&& echo $(SYSTEM_PYTHON) || echo $(PYTHON))
@@ -31,8 +32,8 @@ $(BIN)/newsstreams: pyproject.toml uv.lock
 # A venv made on another interpreter than VENV_PYTHON is synced again (uv
 # then makes it afresh on the right one).
 VENV_HOME := $(shell sed -n 's/^home = //p' $(VENV)/pyvenv.cfg 2>/dev/null)
-VENV_WANTED := $(shell $(VENV_PYTHON) -c 'import os, sys; print(os.path.dirname(sys.executable))')
 ifneq ($(VENV_HOME),)
+VENV_WANTED := $(shell $(VENV_PYTHON) -c 'import os, sys; print(os.path.dirname(sys.executable))')
 ifneq ($(VENV_HOME),$(VENV_WANTED))
 $(BIN)/newsstreams: .FORCE
 endif

@@ -94,13 +94,12 @@ class Lexicon:
         look-up, where a type costs its features: forgetting the types with
         the chunks cost a worker a cold start every ~9,000 SaudiNewsNet
         articles (tag ~400 articles/s for the next 2,000, against ~600)."""
-        if len(self._types) > self.limit:
+        forget_types = len(self._types) > self.limit
+        if forget_types:
             self._types.clear()
             self.surfaces.clear()
             self.forms.clear()
-            self._chunks.clear()
-            self._chunk_types_used = 0
-        elif len(self._chunks) > self.limit:
+        if forget_types or len(self._chunks) > self.limit:  # chunks hold type ids
             self._chunks.clear()
             self._chunk_types_used = 0
 
