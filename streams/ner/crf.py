@@ -28,6 +28,7 @@ import pycrfsuite
 from hmmlearn import _hmmc
 
 from streams.ner.features import PAD, WINDOW, FeatureExtractor
+from streams.ner.kernels import KERNELS
 
 # hmmlearn's compiled Viterbi (``_hmmc``) is what its public
 # ``BaseHMM.decode`` wraps; the wrapper insists on row-stochastic
@@ -117,7 +118,27 @@ class CrfModel:
     def states(
         self, table: np.ndarray, rows: np.ndarray, ends: Sequence[int], pad: int
     ) -> np.ndarray:
-        """Label index (into :attr:`labels`) of every token of a document.
+        """Label index (into :attr:`labels`) of every token of a document:
+        ``decode`` of the Rust kernels when built (:mod:`streams.ner.kernels`;
+        each unit scored and decoded in one pass, no arrays per document),
+        else :meth:`numpy_states`. Arguments as there."""
+        if KERNELS is None:
+            return self.numpy_states(table, rows, ends, pad)
+        states = KERNELS.decode(
+            table,
+            len(WINDOW),
+            len(self.labels),
+            np.ascontiguousarray(rows, dtype=np.int64),
+            np.asarray(ends, dtype=np.int64),
+            pad,
+            self.transitions,
+        )
+        return np.frombuffer(states, np.int64)
+
+    def numpy_states(
+        self, table: np.ndarray, rows: np.ndarray, ends: Sequence[int], pad: int
+    ) -> np.ndarray:
+        """:meth:`states` in numpy and hmmlearn (the reference).
 
         ``rows`` are the tokens of all its decoding units laid end to end, as
         rows of ``table`` (see :meth:`emissions`; ``pad`` is the row of

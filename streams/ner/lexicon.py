@@ -23,13 +23,15 @@ forgets everything and ids restart from 0; when only the chunk memo is over
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from itertools import chain, compress, pairwise, repeat
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from streams.ner.gazetteer import forms
+from streams.ner.kernels import KERNELS
 from streams.ner.tokens import SENTENCE_END, TOKEN_RE, WORD_RE
 from streams.text.normalize import matching_form
 
@@ -43,6 +45,8 @@ _SPACE = np.array([chr(c).isspace() for c in range(_SPACE_LIMIT + 1)])
 _SPACE[_SPACE_LIMIT] = False  # stands for every code point above
 _NEWLINE = ord("\n")
 _INITIAL = 1024
+# (chr: mypyc takes no surrogate in a string literal)
+_SURROGATE_RE = re.compile(f"[{chr(0xD800)}-{chr(0xDFFF)}]")
 
 
 class TextTokens(NamedTuple):
@@ -61,11 +65,17 @@ class TextTokens(NamedTuple):
 class Lexicon:
     """Token types seen so far: id ↔ surface, and per-type facts."""
 
-    def __init__(self, on_new: NewTypes | None = None, limit: int = 1 << 18) -> None:
+    def __init__(
+        self, on_new: NewTypes | None = None, limit: int = 1 << 18, kernels: bool = True
+    ) -> None:
+        """``kernels``: use the Rust chunk table when built (see
+        :mod:`streams.ner.kernels`); the plain path otherwise, as the
+        tests do to compare them."""
         self.limit = limit
         self._on_new = on_new
         self._types: dict[str, int] = {}
-        # Chunks as ragged rows: chunk id → its token type ids, stored end
+        self._table = KERNELS.ChunkTable() if kernels and KERNELS is not None else None
+        # Without the table: chunks as ragged rows: chunk id → its token type ids, stored end
         # to end in ``_chunk_types`` from ``_chunk_first[id]``, ``_chunk_sizes[id]`` long.
         self._chunks: dict[str, int] = {}
         self._chunk_first = np.zeros(_INITIAL, dtype=np.int64)
@@ -86,6 +96,10 @@ class Lexicon:
     def __len__(self) -> int:
         return len(self.surfaces)
 
+    def chunk_count(self) -> int:
+        """How many chunks are memoised."""
+        return len(self._table) if self._table is not None else len(self._chunks)
+
     def trim(self) -> None:
         """Between documents: forget every type when there are more than
         the limit (ids restart from 0), or only the chunk memo when that
@@ -99,9 +113,11 @@ class Lexicon:
             self._types.clear()
             self.surfaces.clear()
             self.forms.clear()
-        if forget_types or len(self._chunks) > self.limit:  # chunks hold type ids
+        if forget_types or self.chunk_count() > self.limit:  # chunks hold type ids
             self._chunks.clear()
             self._chunk_types_used = 0
+            if self._table is not None:
+                self._table.clear()
 
     def ids(self, surfaces: Sequence[str]) -> np.ndarray:
         """Type id of each of ``surfaces``, interning new ones."""
@@ -110,6 +126,8 @@ class Lexicon:
 
     def tokens(self, text: str) -> TextTokens:
         """The tokens of ``text`` (those of :func:`~streams.ner.tokens.tokens_of`)."""
+        if self._table is not None:
+            return self._table_tokens(self._table, text)
         chunks = text.split()
         if not chunks:
             empty = np.zeros(0, dtype=np.int64)
@@ -148,9 +166,38 @@ class Lexicon:
             cut[breaks] = True
         return list(pairwise(cut.nonzero()[0].tolist())) if len(ids) else []
 
-    def _add_chunks(self, chunks: list[str]) -> None:
+    def _table_tokens(self, table: Any, text: str) -> TextTokens:
+        """:meth:`tokens` through the Rust chunk table: the chunks it lacks
+        are tokenised and interned here, then it cuts the whole text.
+
+        Rust strings are UTF-8, which has no lone surrogates: a text with
+        one (never valid JSON text, but a caller may build it) has each
+        replaced by U+FFFD, also one code point and one punctuation token,
+        so every offset stays right."""
+        try:
+            missing = table.missing(text)
+        except UnicodeEncodeError:
+            text = _SURROGATE_RE.sub("\ufffd", text)
+            missing = table.missing(text)
+        if missing:
+            table.add(missing, *self._chunk_rows(missing))
+        ids, starts, ends, breaks = table.tokens(text, self.lengths)
+        return TextTokens(
+            np.frombuffer(ids, np.int64),
+            np.frombuffer(starts, np.int64),
+            np.frombuffer(ends, np.int64),
+            np.frombuffer(breaks, np.int64),
+        )
+
+    def _chunk_rows(self, chunks: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """How many tokens each of ``chunks`` has, and all their type ids
+        end to end (new types interned)."""
         tokens = [TOKEN_RE.findall(chunk) for chunk in chunks]
-        ids = self.ids(list(chain.from_iterable(tokens)))
+        sizes = np.fromiter(map(len, tokens), np.int64, len(tokens))
+        return sizes, self.ids(list(chain.from_iterable(tokens)))
+
+    def _add_chunks(self, chunks: list[str]) -> None:
+        sizes, ids = self._chunk_rows(chunks)
         first, used = len(self._chunks), self._chunk_types_used
         count, end = first + len(chunks), used + len(ids)
         if count > len(self._chunk_sizes):
@@ -159,7 +206,6 @@ class Lexicon:
             self._chunk_first = grown(self._chunk_first, capacity)
         if end > len(self._chunk_types):
             self._chunk_types = grown(self._chunk_types, max(end, 2 * len(self._chunk_types)))
-        sizes = np.fromiter(map(len, tokens), np.int64, len(tokens))
         self._chunk_sizes[first:count] = sizes
         self._chunk_first[first:count] = used + np.cumsum(sizes) - sizes
         self._chunk_types[used:end] = ids

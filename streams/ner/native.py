@@ -30,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import subprocess
 import sys
 import sysconfig
 from collections.abc import MutableSequence
@@ -54,6 +55,11 @@ MODULES = (
 )
 _PACKAGE_DIR = Path(__file__).resolve().parent
 _ROOT = _PACKAGE_DIR.parents[1] / ".native"
+#: The Rust kernels' crate (:mod:`streams.ner.kernels`), built into the same
+#: directory as ``streams/ner/_kernels.abi3.so``; cargo's own build cache is
+#: kept in ``_ROOT / "cargo"`` across builds.
+_CRATE = _PACKAGE_DIR.parents[1] / "kernels"
+_KERNELS = "_kernels.abi3.so"
 #: mypyc's shared runtime library for the group: ``streams.ner.tagger__mypyc``.
 _GROUP = "streams.ner.tagger"
 
@@ -68,7 +74,17 @@ def build_dir() -> Path:
     for name in MODULES:
         digest.update(name.encode())
         digest.update((_PACKAGE_DIR / f"{name}.py").read_bytes())
+    for path in _crate_sources():
+        digest.update(path.relative_to(_CRATE).as_posix().encode())
+        digest.update(path.read_bytes())
     return _ROOT / digest.hexdigest()[:16]
+
+
+def _crate_sources() -> list[Path]:
+    """The files the kernels are built from (none without the crate)."""
+    if not _CRATE.is_dir():
+        return []
+    return [_CRATE / "Cargo.toml", _CRATE / "Cargo.lock", *sorted(_CRATE.glob("src/*.rs"))]
 
 
 def activate(package_path: MutableSequence[str]) -> bool:
@@ -100,7 +116,7 @@ def build() -> Path:
     if not target.is_dir():
         _compile(target)
     for other in _ROOT.iterdir():
-        if other.is_dir() and other != target:
+        if other.is_dir() and other not in (target, _ROOT / "cargo"):
             shutil.rmtree(other, ignore_errors=True)
     return target
 
@@ -135,7 +151,24 @@ def _compile(target: Path) -> None:
     distribution.run_command("build_ext")
     for scratch in ("c", "obj", "mypy-cache"):
         shutil.rmtree(work / scratch, ignore_errors=True)
+    _build_kernels(work / "streams" / "ner")
     work.rename(target)  # last, so the directory exists only when complete
+
+
+def _build_kernels(package: Path) -> None:
+    """Build the Rust kernels with cargo into ``package`` (the build's
+    ``streams/ner``); without cargo, say so and leave them out: the plain
+    paths then run (:mod:`streams.ner.kernels`)."""
+    cargo = shutil.which("cargo")
+    if cargo is None or not _CRATE.is_dir():
+        print("cargo not found: the Rust kernels are not built", flush=True)
+        return
+    cache = _ROOT / "cargo"
+    environment = {**os.environ, "PYO3_PYTHON": sys.executable, "CARGO_TARGET_DIR": str(cache)}
+    manifest = str(_CRATE / "Cargo.toml")
+    command = [cargo, "build", "--release", "--locked", "--manifest-path", manifest]
+    subprocess.run(command, env=environment, check=True)
+    shutil.copyfile(cache / "release" / "lib_kernels.so", package / _KERNELS)
 
 
 def main() -> int:

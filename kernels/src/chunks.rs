@@ -1,0 +1,153 @@
+//! The lexicon's chunk table: whitespace-separated chunk → its token type
+//! ids, and the tokens of a text by one look-up per chunk. Twin of the
+//! plain-Python path of `streams.ner.lexicon.Lexicon.tokens` (a dict look-up
+//! per chunk through `np.fromiter`, then numpy over code points for the
+//! offsets), which was a sixth of tagging; here one pass over the text does
+//! the look-ups and the offsets together.
+
+use pyo3::buffer::PyBuffer;
+use pyo3::exceptions::{PyKeyError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::PyByteArray;
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use crate::arrays::{int64s, items};
+
+/// Whitespace as Python's `str.split()` sees it: Unicode White_Space plus
+/// the four information separators U+001C..U+001F, which CPython counts as
+/// space too.
+fn is_space(c: char) -> bool {
+    c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
+}
+
+/// The chunks of `text` with their code-point offsets, and its line breaks.
+fn chunks(text: &str) -> impl Iterator<Item = Piece<'_>> {
+    let mut chars = text.char_indices().enumerate().peekable();
+    std::iter::from_fn(move || {
+        while let Some(&(_, (_, c))) = chars.peek() {
+            if !is_space(c) {
+                break;
+            }
+            chars.next();
+            if c == '\n' {
+                return Some(Piece::Newline);
+            }
+        }
+        let (start, (byte_start, _)) = chars.next()?;
+        let mut end = (start + 1, text.len());
+        while let Some(&(index, (byte, c))) = chars.peek() {
+            if is_space(c) {
+                end = (index, byte);
+                break;
+            }
+            chars.next();
+        }
+        Some(Piece::Chunk(&text[byte_start..end.1], start))
+    })
+}
+
+enum Piece<'a> {
+    /// A chunk and the code-point offset where it starts.
+    Chunk(&'a str, usize),
+    Newline,
+}
+
+/// Chunk → token type ids, as ragged rows.
+#[pyclass(module = "streams.ner._kernels")]
+#[derive(Default)]
+pub struct ChunkTable {
+    index: FxHashMap<Box<str>, usize>,
+    /// Where each chunk's type ids start in `types`, and how many there are.
+    rows: Vec<(usize, usize)>,
+    types: Vec<i64>,
+}
+
+#[pymethods]
+impl ChunkTable {
+    #[new]
+    fn new() -> Self {
+        Self::default()
+    }
+
+    fn __len__(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Forget every chunk (the lexicon's ids restart, or the table is full).
+    fn clear(&mut self) {
+        self.index.clear();
+        self.rows.clear();
+        self.types.clear();
+    }
+
+    /// The distinct chunks of `text` not in the table, in order of first
+    /// appearance.
+    fn missing(&self, text: &str) -> Vec<String> {
+        let mut seen = FxHashSet::default();
+        let mut out = Vec::new();
+        for piece in chunks(text) {
+            if let Piece::Chunk(chunk, _) = piece {
+                if !self.index.contains_key(chunk) && seen.insert(chunk) {
+                    out.push(chunk.to_owned());
+                }
+            }
+        }
+        out
+    }
+
+    /// Add `chunks` (new ones), the `i`-th made of the next `sizes[i]` of `ids`.
+    fn add(&mut self, chunks: Vec<String>, sizes: PyBuffer<i64>, ids: PyBuffer<i64>) -> PyResult<()> {
+        let (sizes, ids) = (items(&sizes)?, items(&ids)?);
+        let total = sizes.iter().try_fold(0usize, |sum, &size| usize::try_from(size).ok().map(|s| sum + s));
+        if sizes.len() != chunks.len() || total != Some(ids.len()) {
+            return Err(PyValueError::new_err("sizes do not cut ids into the chunks"));
+        }
+        let mut first = self.types.len();
+        self.types.extend_from_slice(ids);
+        for (chunk, &size) in chunks.into_iter().zip(sizes) {
+            let row = self.rows.len();
+            if self.index.insert(chunk.into_boxed_str(), row).is_some() {
+                return Err(PyValueError::new_err("a chunk was added twice"));
+            }
+            self.rows.push((first, size as usize));
+            first += size as usize;
+        }
+        Ok(())
+    }
+
+    /// `(ids, starts, ends, breaks)` of the tokens of `text`, int64 each:
+    /// type id, code-point offset and end of each token, and for each line
+    /// break the index of the first token after it. Every chunk must be in
+    /// the table; `lengths` is the length of each type's surface.
+    #[allow(clippy::type_complexity)]
+    fn tokens<'py>(
+        &self,
+        py: Python<'py>,
+        text: &str,
+        lengths: PyBuffer<i64>,
+    ) -> PyResult<(Bound<'py, PyByteArray>, Bound<'py, PyByteArray>, Bound<'py, PyByteArray>, Bound<'py, PyByteArray>)> {
+        let lengths = items(&lengths)?;
+        let (mut ids, mut starts, mut ends, mut breaks) = (vec![], vec![], vec![], vec![]);
+        for piece in chunks(text) {
+            let (chunk, start) = match piece {
+                Piece::Newline => {
+                    breaks.push(ids.len() as i64);
+                    continue;
+                }
+                Piece::Chunk(chunk, start) => (chunk, start as i64),
+            };
+            let &row = self.index.get(chunk).ok_or_else(|| PyKeyError::new_err(chunk.to_owned()))?;
+            let (first, size) = self.rows[row];
+            let mut at = start;
+            for &id in &self.types[first..first + size] {
+                let length = usize::try_from(id).ok().and_then(|id| lengths.get(id));
+                let length = *length.ok_or_else(|| PyValueError::new_err("a type id has no length"))?;
+                ids.push(id);
+                starts.push(at);
+                at += length;
+                ends.push(at);
+            }
+        }
+        Ok((int64s(py, &ids), int64s(py, &starts), int64s(py, &ends), int64s(py, &breaks)))
+    }
+}
