@@ -155,11 +155,17 @@ def _compile(target: Path) -> None:
     work.rename(target)  # last, so the directory exists only when complete
 
 
+def find_cargo() -> str | None:
+    """cargo on the PATH, else where rustup installs it (a CI shell may
+    not have ``~/.cargo/bin`` on its PATH)."""
+    return shutil.which("cargo") or shutil.which("cargo", path=str(Path.home() / ".cargo/bin"))
+
+
 def _build_kernels(package: Path) -> None:
     """Build the Rust kernels with cargo into ``package`` (the build's
     ``streams/ner``); without cargo, say so and leave them out: the plain
     paths then run (:mod:`streams.ner.kernels`)."""
-    cargo = shutil.which("cargo")
+    cargo = find_cargo()
     if cargo is None or not _CRATE.is_dir():
         print("cargo not found: the Rust kernels are not built", flush=True)
         return

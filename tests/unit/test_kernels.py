@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
-import shutil
 import sys
 from itertools import chain
+from pathlib import Path
 
 import numpy as np
 import pytest
 
+import streams.ner
+from streams.ner import namelike, native
 from streams.ner.detect import get_detector
 from streams.ner.features import PAD, WINDOW
 from streams.ner.kernels import KERNELS
 from streams.ner.lexicon import Lexicon
 from streams.ner.tokens import tokens_of
 
+# (from the package directory: a compiled module's __file__ is in its build)
+_CLUSTER_WORDS = Path(streams.ner.__file__).parent / "data" / "clusters.tsv"
+
 if KERNELS is None:
     # `make` builds them wherever cargo is; only a machine without it may
     # run the plain paths alone (and then nothing here applies).
-    if shutil.which("cargo") is not None:
+    if native.find_cargo() is not None:
         pytest.fail("cargo is here but the kernels are not built: run make native")
     pytest.skip("no cargo: the Rust kernels are not built", allow_module_level=True)
 
@@ -93,3 +98,12 @@ def test_a_lone_surrogate_keeps_every_offset() -> None:
     assert list(zip(got.starts.tolist(), got.ends.tolist(), strict=True)) == expected.spans
     plain = Lexicon(kernels=False).tokens(text)
     assert got.starts.tolist() == plain.starts.tolist()
+
+
+def test_name_scores_are_the_plain_ones_for_news_words_and_odd_forms() -> None:
+    assert namelike._scorer() is not None
+    words = [line.split("\t", 1)[0] for line in _CLUSTER_WORDS.read_text("utf-8").splitlines()]
+    forms = [w for w in words[2:5000] if w and not w.startswith("#")]
+    forms += ["", "ا", "<>", "راذرفورد", "ديموقراطس", "السيوطي", "abc", "ب" * 40]
+    for form in forms:
+        assert namelike.name_scores(form) == namelike.plain_name_scores(form), form
