@@ -6,10 +6,11 @@
 //! the look-ups and the offsets together.
 
 use pyo3::buffer::PyBuffer;
-use pyo3::exceptions::{PyKeyError, PyValueError};
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyByteArray;
-use rustc_hash::{FxHashMap, FxHashSet};
+use compact_str::CompactString;
+use rustc_hash::FxHashMap;
 
 use crate::arrays::{int64s, items};
 
@@ -52,14 +53,29 @@ enum Piece<'a> {
     Newline,
 }
 
-/// Chunk → token type ids, as ragged rows.
+/// Chunk → token type ids, as ragged rows; and the text being cut.
+///
+/// A text is cut in two calls, so that each chunk is looked up once:
+/// `scan` looks every chunk up and returns the ones the table lacks, the
+/// caller tokenises and interns those and `add`s them (in that order, so
+/// the k-th gets row `rows.len() + k` as of the scan), then `tokens` makes
+/// the arrays from what `scan` kept.
 #[pyclass(module = "streams.ner._kernels")]
 #[derive(Default)]
 pub struct ChunkTable {
-    index: FxHashMap<Box<str>, usize>,
+    /// Chunks of up to 24 bytes (most words, in UTF-8 Arabic or Latin) are
+    /// stored in the entry itself: a look-up in a table of 10⁵ chunks then
+    /// costs one cache miss, not a second one for a key on the heap.
+    index: FxHashMap<CompactString, usize>,
     /// Where each chunk's type ids start in `types`, and how many there are.
     rows: Vec<(usize, usize)>,
     types: Vec<i64>,
+    /// The text last scanned: each chunk's row and code-point offset, each
+    /// line break as the number of chunks before it, and how many rows the
+    /// table must have (its new chunks added) before `tokens`.
+    scanned: Vec<(usize, i64)>,
+    breaks: Vec<usize>,
+    rows_needed: usize,
 }
 
 #[pymethods]
@@ -75,23 +91,35 @@ impl ChunkTable {
 
     /// Forget every chunk (the lexicon's ids restart, or the table is full).
     fn clear(&mut self) {
-        self.index.clear();
-        self.rows.clear();
-        self.types.clear();
+        *self = Self::default();
     }
 
-    /// The distinct chunks of `text` not in the table, in order of first
-    /// appearance.
-    fn missing(&self, text: &str) -> Vec<String> {
-        let mut seen = FxHashSet::default();
+    /// Look up every chunk of `text` and keep them for `tokens`; the
+    /// distinct chunks not in the table, in order of first appearance.
+    fn scan(&mut self, text: &str) -> Vec<String> {
+        self.scanned.clear();
+        self.breaks.clear();
+        let base = self.rows.len();
+        let mut new: FxHashMap<&str, usize> = FxHashMap::default();
         let mut out = Vec::new();
         for piece in chunks(text) {
-            if let Piece::Chunk(chunk, _) = piece {
-                if !self.index.contains_key(chunk) && seen.insert(chunk) {
-                    out.push(chunk.to_owned());
+            let (chunk, start) = match piece {
+                Piece::Newline => {
+                    self.breaks.push(self.scanned.len());
+                    continue;
                 }
-            }
+                Piece::Chunk(chunk, start) => (chunk, start as i64),
+            };
+            let row = match self.index.get(chunk) {
+                Some(&row) => row,
+                None => *new.entry(chunk).or_insert_with(|| {
+                    out.push(chunk.to_owned());
+                    base + out.len() - 1
+                }),
+            };
+            self.scanned.push((row, start));
         }
+        self.rows_needed = base + out.len();
         out
     }
 
@@ -106,7 +134,7 @@ impl ChunkTable {
         self.types.extend_from_slice(ids);
         for (chunk, &size) in chunks.into_iter().zip(sizes) {
             let row = self.rows.len();
-            if self.index.insert(chunk.into_boxed_str(), row).is_some() {
+            if self.index.insert(CompactString::from(chunk), row).is_some() {
                 return Err(PyValueError::new_err("a chunk was added twice"));
             }
             self.rows.push((first, size as usize));
@@ -115,28 +143,28 @@ impl ChunkTable {
         Ok(())
     }
 
-    /// `(ids, starts, ends, breaks)` of the tokens of `text`, int64 each:
-    /// type id, code-point offset and end of each token, and for each line
-    /// break the index of the first token after it. Every chunk must be in
-    /// the table; `lengths` is the length of each type's surface.
+    /// `(ids, starts, ends, breaks)` of the tokens of the text last
+    /// scanned, int64 each: type id, code-point offset and end of each
+    /// token, and for each line break the index of the first token after
+    /// it. The chunks `scan` returned must have been added; `lengths` is
+    /// the length of each type's surface.
     #[allow(clippy::type_complexity)]
     fn tokens<'py>(
         &self,
         py: Python<'py>,
-        text: &str,
         lengths: PyBuffer<i64>,
     ) -> PyResult<(Bound<'py, PyByteArray>, Bound<'py, PyByteArray>, Bound<'py, PyByteArray>, Bound<'py, PyByteArray>)> {
+        if self.rows.len() < self.rows_needed {
+            return Err(PyValueError::new_err("the chunks scan returned were not added"));
+        }
         let lengths = items(&lengths)?;
-        let (mut ids, mut starts, mut ends, mut breaks) = (vec![], vec![], vec![], vec![]);
-        for piece in chunks(text) {
-            let (chunk, start) = match piece {
-                Piece::Newline => {
-                    breaks.push(ids.len() as i64);
-                    continue;
-                }
-                Piece::Chunk(chunk, start) => (chunk, start as i64),
-            };
-            let &row = self.index.get(chunk).ok_or_else(|| PyKeyError::new_err(chunk.to_owned()))?;
+        let (mut ids, mut starts, mut ends) = (vec![], vec![], vec![]);
+        let mut breaks = Vec::with_capacity(self.breaks.len());
+        let mut pending_breaks = self.breaks.iter().peekable();
+        for (chunk, &(row, start)) in self.scanned.iter().enumerate() {
+            while pending_breaks.next_if(|&&before| before == chunk).is_some() {
+                breaks.push(ids.len() as i64);
+            }
             let (first, size) = self.rows[row];
             let mut at = start;
             for &id in &self.types[first..first + size] {
@@ -148,6 +176,7 @@ impl ChunkTable {
                 ends.push(at);
             }
         }
+        breaks.extend(pending_breaks.map(|_| ids.len() as i64));
         Ok((int64s(py, &ids), int64s(py, &starts), int64s(py, &ends), int64s(py, &breaks)))
     }
 }

@@ -167,21 +167,21 @@ class Lexicon:
         return list(pairwise(cut.nonzero()[0].tolist())) if len(ids) else []
 
     def _table_tokens(self, table: Any, text: str) -> TextTokens:
-        """:meth:`tokens` through the Rust chunk table: the chunks it lacks
-        are tokenised and interned here, then it cuts the whole text.
+        """:meth:`tokens` through the Rust chunk table: it looks up every
+        chunk, the ones it lacks are tokenised and interned here, then it
+        makes the arrays.
 
         Rust strings are UTF-8, which has no lone surrogates: a text with
         one (never valid JSON text, but a caller may build it) has each
         replaced by U+FFFD, also one code point and one punctuation token,
         so every offset stays right."""
         try:
-            missing = table.missing(text)
+            missing = table.scan(text)
         except UnicodeEncodeError:
-            text = _SURROGATE_RE.sub("\ufffd", text)
-            missing = table.missing(text)
+            missing = table.scan(_SURROGATE_RE.sub("\ufffd", text))
         if missing:
             table.add(missing, *self._chunk_rows(missing))
-        ids, starts, ends, breaks = table.tokens(text, self.lengths)
+        ids, starts, ends, breaks = table.tokens(self.lengths)
         return TextTokens(
             np.frombuffer(ids, np.int64),
             np.frombuffer(starts, np.int64),

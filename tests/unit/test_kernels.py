@@ -88,7 +88,7 @@ def test_the_chunk_table_splits_on_pythons_whitespace_for_every_code_point() -> 
     assert KERNELS is not None
     code_points = [c for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF]
     text = " ".join(f"a{chr(c)}b" for c in code_points)
-    assert KERNELS.ChunkTable().missing(text) == list(dict.fromkeys(text.split()))
+    assert KERNELS.ChunkTable().scan(text) == list(dict.fromkeys(text.split()))
 
 
 def test_a_lone_surrogate_keeps_every_offset() -> None:
@@ -107,3 +107,11 @@ def test_name_scores_are_the_plain_ones_for_news_words_and_odd_forms() -> None:
     forms += ["", "ا", "<>", "راذرفورد", "ديموقراطس", "السيوطي", "abc", "ب" * 40]
     for form in forms:
         assert namelike.name_scores(form) == namelike.plain_name_scores(form), form
+
+
+def test_the_chunk_table_wants_the_scanned_chunks_added_before_cutting() -> None:
+    assert KERNELS is not None
+    table = KERNELS.ChunkTable()
+    assert table.scan("ab ab\ncd") == ["ab", "cd"]
+    with pytest.raises(ValueError):
+        table.tokens(np.zeros(4, dtype=np.int64))
