@@ -10,6 +10,7 @@ use rustc_hash::FxHashMap;
 
 /// The n-gram weights of the classes (person, place), in thousandths.
 #[pyclass(module = "streams.ner._kernels", frozen)]
+#[derive(Clone)]
 pub struct NameScorer {
     bias: (i64, i64),
     weights: FxHashMap<String, (i64, i64)>,
@@ -31,6 +32,13 @@ impl NameScorer {
     /// The bucket of each class for the matching form `form`: how many edges
     /// lie below its summed weights (as `bisect_left`).
     fn scores(&self, form: &str) -> (usize, usize) {
+        self.buckets(form)
+    }
+}
+
+impl NameScorer {
+    /// See `scores`.
+    pub fn buckets(&self, form: &str) -> (usize, usize) {
         let marked = format!("<{form}>");
         let bounds: Vec<usize> =
             marked.char_indices().map(|(at, _)| at).chain([marked.len()]).collect();

@@ -20,13 +20,14 @@ The result is the same labelling crfsuite gives (checked by
 from __future__ import annotations
 
 from collections.abc import Sequence
-from itertools import accumulate, chain, repeat
+from itertools import accumulate, chain, compress, repeat
 from pathlib import Path
 
 import numpy as np
 import pycrfsuite
 from hmmlearn import _hmmc
 
+from streams.ner.clitics import is_arabic
 from streams.ner.features import PAD, WINDOW, FeatureExtractor
 from streams.ner.kernels import KERNELS
 
@@ -63,6 +64,7 @@ class CrfModel:
         self._transitions = np.exp(transitions)
         self._start = np.ones(size + 1)
         self._extractor = extractor
+        self._emitter = extractor.emitter(self._keys, self._blocks, self._bias)
 
     def tag(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
         """BIO labels of every token of every sentence (lists of surfaces).
@@ -81,6 +83,34 @@ class CrfModel:
         ]
 
     def emissions(
+        self, surfaces: Sequence[str], surface_forms: Sequence[str] | None = None
+    ) -> np.ndarray:
+        """:meth:`plain_emissions`, with the rows of Arabic words (most new
+        types) computed by the Rust kernels when built and the matching
+        forms are given (:meth:`FeatureExtractor.emitter`): the same
+        features and weights, summed in another order (so the rows may
+        differ in the last bit)."""
+        if self._emitter is None or surface_forms is None or not surfaces:
+            return self.plain_emissions(surfaces, surface_forms)
+        pairs = zip(surfaces, surface_forms, strict=True)
+        arabic = [s[:1].isalnum() and is_arabic(form) for s, form in pairs]
+        forms = list(compress(surface_forms, arabic))
+        if not forms:
+            return self.plain_emissions(surfaces, surface_forms)
+        rows = self._emitter.rows(forms, self._extractor.stems(forms))
+        shape = (len(forms), len(WINDOW), len(self.labels))
+        if len(forms) == len(surfaces):
+            return np.frombuffer(rows, np.float64).reshape(shape)
+        out = np.empty((len(surfaces), *shape[1:]))
+        chosen = np.array(arabic, dtype=bool)
+        out[chosen] = np.frombuffer(rows, np.float64).reshape(shape)
+        others = [not a for a in arabic]
+        out[~chosen] = self.plain_emissions(
+            list(compress(surfaces, others)), list(compress(surface_forms, others))
+        )
+        return out
+
+    def plain_emissions(
         self, surfaces: Sequence[str], surface_forms: Sequence[str] | None = None
     ) -> np.ndarray:
         """Emission rows of token types: for each of ``surfaces`` (distinct),

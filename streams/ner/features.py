@@ -33,15 +33,18 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from functools import cache
+from typing import Any
 
+import numpy as np
 import Stemmer
 
 from streams.kb import KbEntity
 from streams.ner.clitics import bare_candidates, is_arabic, without_article
 from streams.ner.clusters import WordInfo, word_infos
 from streams.ner.gazetteer import DEMONYM, forms, name_forms
-from streams.ner.namelike import CLASSES, name_scores
-from streams.ner.triggers import triggers_of
+from streams.ner.kernels import KERNELS
+from streams.ner.namelike import CLASSES, kernel_scorer, name_scores
+from streams.ner.triggers import trigger_forms, triggers_of
 
 #: Offsets of the window; position 0 is the token being labelled.
 WINDOW = (-2, -1, 0, 1, 2)
@@ -116,6 +119,30 @@ class FeatureExtractor:
             word_forms = {s: form for s, form in given if s[0].isalnum()}
         own = self._own
         return [own[s] if s in own else self._features(s, word_forms.get(s)) for s in surfaces]
+
+    def emitter(self, keys: dict[str, int], blocks: np.ndarray, bias: np.ndarray) -> Any:
+        """The Rust twin of :meth:`compute` for Arabic words, which also
+        sums their features' weights (``blocks`` by ``keys``, plus ``bias``;
+        see :meth:`streams.ner.crf.CrfModel.emissions`), or None without
+        the kernels (:mod:`streams.ner.kernels`). It gets this extractor's
+        data; stems come per call (:meth:`stems`)."""
+        if KERNELS is None:
+            return None
+        infos = {
+            form: (info.count, list(info.clusters), list(info.after_trigger))
+            for form, info in word_infos().items()
+        }
+        gazetteer = {form: sorted(tags) for form, tags in self._gazetteer.items()}
+        scorer = kernel_scorer()
+        names = None if scorer is None else ("".join(kind[0] for kind in CLASSES), scorer)
+        triggers = list(trigger_forms().items())
+        return KERNELS.Emitter(keys, blocks, bias, gazetteer, infos, triggers, names)
+
+    def stems(self, word_forms: list[str]) -> list[str]:
+        """The Snowball stem of each of ``word_forms`` (matching forms), in
+        one call: what :meth:`emitter` needs besides the forms."""
+        stems: list[str] = _stemmer().stemWords(word_forms)
+        return stems
 
     def _fill(self, surfaces: Sequence[str]) -> None:
         missing = [s for s in dict.fromkeys(surfaces) if s not in self._own]

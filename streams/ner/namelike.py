@@ -108,14 +108,14 @@ def name_scores(form: str) -> tuple[int, ...]:
     """:func:`plain_name_scores`, by the Rust kernel when built
     (:mod:`streams.ner.kernels`: about a twelfth of tagging a fresh article
     was this function, building each n-gram as a new string)."""
-    scorer = _scorer()
+    scorer = kernel_scorer()
     if scorer is None:
         return plain_name_scores(form)
     return scorer.scores(form)
 
 
 @cache
-def _scorer() -> Any:
+def kernel_scorer() -> Any:
     """The Rust :class:`NameScorer` over the committed weights, or None
     without the kernels or the weights."""
     model = _weights()

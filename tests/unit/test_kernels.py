@@ -11,11 +11,13 @@ import pytest
 
 import streams.ner
 from streams.ner import namelike, native
+from streams.ner.clitics import is_arabic
 from streams.ner.detect import get_detector
 from streams.ner.features import PAD, WINDOW
 from streams.ner.kernels import KERNELS
 from streams.ner.lexicon import Lexicon
 from streams.ner.tokens import tokens_of
+from streams.text.normalize import matching_form
 
 # (from the package directory: a compiled module's __file__ is in its build)
 _CLUSTER_WORDS = Path(streams.ner.__file__).parent / "data" / "clusters.tsv"
@@ -101,7 +103,7 @@ def test_a_lone_surrogate_keeps_every_offset() -> None:
 
 
 def test_name_scores_are_the_plain_ones_for_news_words_and_odd_forms() -> None:
-    assert namelike._scorer() is not None
+    assert namelike.kernel_scorer() is not None
     words = [line.split("\t", 1)[0] for line in _CLUSTER_WORDS.read_text("utf-8").splitlines()]
     forms = [w for w in words[2:5000] if w and not w.startswith("#")]
     forms += ["", "ا", "<>", "راذرفورد", "ديموقراطس", "السيوطي", "abc", "ب" * 40]
@@ -115,3 +117,34 @@ def test_the_chunk_table_wants_the_scanned_chunks_added_before_cutting() -> None
     assert table.scan("ab ab\ncd") == ["ab", "cd"]
     with pytest.raises(ValueError):
         table.tokens(np.zeros(4, dtype=np.int64))
+
+
+def _news_forms(count: int) -> list[str]:
+    """Arabic word forms of the cluster vocabulary (the news' most frequent)."""
+    lines = _CLUSTER_WORDS.read_text("utf-8").splitlines()
+    words = [line.split("\t", 1)[0] for line in lines if not line.startswith("#")]
+    return [w for w in words if w[:1].isalnum() and is_arabic(w)][:count]
+
+
+def test_emitter_features_and_rows_are_the_plain_ones_to_the_last_bit() -> None:
+    model = get_detector().model
+    assert model is not None and model._emitter is not None
+    extractor = model._extractor
+    # Frequent words (clusters, after-trigger buckets), and words the news
+    # does not know (name scores), clitics and the article in every shape.
+    odd = ["والقاهرة", "للهند", "لروسيا", "فللأمم", "بوتين", "راذرفورد", "ال", "الا", "ب" * 30]
+    forms = [*_news_forms(20_000), *odd, *(f"{w}ات" for w in _news_forms(3_000))]
+    stems = extractor.stems(forms)
+    for form, stem in zip(forms, stems, strict=True):
+        assert model._emitter.features(form, stem) == list(extractor.compute([form], [form])[0])
+    rows = model.emissions(forms, forms)
+    assert rows.tobytes() == model.plain_emissions(forms, forms).tobytes()
+
+
+def test_emissions_of_a_mixed_batch_take_each_type_by_its_path() -> None:
+    model = get_detector().model
+    assert model is not None
+    surfaces = ["القاهرة", "Cairo", "،", "2015", "وبوتين", "ـ", PAD, "x1"]
+    surface_forms = [matching_form(s) for s in surfaces]
+    got = model.emissions(surfaces, surface_forms)
+    assert got.tobytes() == model.plain_emissions(surfaces, surface_forms).tobytes()
