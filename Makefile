@@ -40,8 +40,9 @@ endif
 endif
 .PHONY: .FORCE
 
-# The tagger's modules compiled by mypyc into the git-ignored .native/ (about
-# 90 s, then a no-op until one of them changes; see streams/ner/native.py).
+# The tagger's modules compiled by mypyc, and its Rust kernels (kernels/,
+# with cargo when there), into the git-ignored .native/ (about 110 s, then a
+# no-op until one of them changes; see streams/ner/native.py).
 native: venv
 	@$(BIN)/python -c "import sys, streams.ner.native as n; sys.exit(n.main())"
 

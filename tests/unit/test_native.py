@@ -99,3 +99,15 @@ def test_the_compiled_tagger_tags_as_the_plain_python() -> None:
     compiled = [tag(title, body) for title, body in texts]
     assert any(compiled)
     assert orjson.loads(plain) == orjson.loads(orjson.dumps(compiled))
+
+
+def test_a_failing_cargo_leaves_the_kernels_out_and_the_build_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(native, "find_cargo", lambda: "/bin/false")
+    monkeypatch.setattr(native, "_ROOT", tmp_path)
+    package = tmp_path / "build" / "streams" / "ner"
+    package.mkdir(parents=True)
+    native._build_kernels(package)
+    assert "the Rust kernels are not built" in capsys.readouterr().out
+    assert not native.has_kernels(tmp_path / "build")
