@@ -46,8 +46,15 @@ pub fn decode<'py>(
     if rows.iter().chain([&pad]).any(|&row| row < 0 || row >= types) {
         return Err(PyValueError::new_err("a row is not a type of the table"));
     }
+    if labels > MAX_LABELS {
+        return Err(PyValueError::new_err("more labels than the decoder's rows hold"));
+    }
+    let mut weights = [[f64::NEG_INFINITY; MAX_LABELS]; MAX_LABELS];
+    for (i, row) in weights.iter_mut().enumerate().take(labels) {
+        row[..labels].copy_from_slice(&transitions[i * labels..(i + 1) * labels]);
+    }
     let mut states = vec![0i64; rows.len()];
-    let mut decoder = Decoder { table, window, labels, transitions, pad, ..Default::default() };
+    let mut decoder = Decoder { table, window, labels, transitions: weights, pad, scores: vec![], back: vec![] };
     let mut start = 0usize;
     for &end in ends {
         let end = usize::try_from(end).ok().filter(|&end| end >= start && end <= rows.len());
@@ -58,73 +65,89 @@ pub fn decode<'py>(
     Ok(int64s(py, &states))
 }
 
-#[derive(Default)]
+/// Labels a decoder's rows hold: a BIO labelling of three types has 7.
+/// Fewer are padded with labels no path can take (scores of -inf), so one
+/// fixed-size loop serves every model, unrolled by the compiler.
+const MAX_LABELS: usize = 8;
+type Row = [f64; MAX_LABELS];
+
 struct Decoder<'a> {
     table: &'a [f64],
     window: usize,
     labels: usize,
-    transitions: &'a [f64],
+    /// `transitions[i][j]`: the weight of label `j` after label `i`.
+    transitions: [Row; MAX_LABELS],
     pad: i64,
     /// Best score of a path ending in each label, per token.
-    scores: Vec<f64>,
+    scores: Vec<Row>,
     /// Label of the previous token on that path, per token and label.
-    back: Vec<usize>,
-    emission: Vec<f64>,
+    back: Vec<[u8; MAX_LABELS]>,
 }
 
 impl Decoder<'_> {
     fn unit(&mut self, rows: &[i64], states: &mut [i64]) {
-        let (n, labels) = (rows.len(), self.labels);
+        let n = rows.len();
         if n == 0 {
             return;
         }
         self.scores.clear();
-        self.scores.resize(n * labels, 0.0);
         self.back.clear();
-        self.back.resize(n * labels, 0);
-        self.emission.resize(labels, 0.0);
-        for t in 0..n {
-            self.emit(rows, t);
-            for j in 0..labels {
-                let (mut best, mut from) = (0.0, 0);
-                if t > 0 {
-                    best = f64::NEG_INFINITY;
-                    let previous = &self.scores[(t - 1) * labels..t * labels];
-                    for (i, &score) in previous.iter().enumerate() {
-                        let value = score + self.transitions[i * labels + j];
-                        if value > best {
-                            (best, from) = (value, i);
-                        }
-                    }
-                }
-                self.scores[t * labels + j] = best + self.emission[j];
-                self.back[t * labels + j] = from;
+        self.scores.push(self.emission(rows, 0));
+        self.back.push([0; MAX_LABELS]);
+        for t in 1..n {
+            let emission = self.emission(rows, t);
+            let previous = self.scores[t - 1];
+            // For every label at once, the best previous label: the
+            // previous labels in turn, a later one winning only when
+            // strictly better (ties to the lower label, as the reference).
+            // Label by label in the inner loop, so it compiles to vector
+            // additions and blends, with no branch to mispredict.
+            let mut scores = [previous[0]; MAX_LABELS];
+            let mut back = [0u8; MAX_LABELS];
+            for (score, weight) in scores.iter_mut().zip(&self.transitions[0]) {
+                *score += weight;
             }
+            for i in 1..MAX_LABELS {
+                for j in 0..MAX_LABELS {
+                    let value = previous[i] + self.transitions[i][j];
+                    let better = value > scores[j];
+                    scores[j] = if better { value } else { scores[j] };
+                    back[j] = if better { i as u8 } else { back[j] };
+                }
+            }
+            for (score, value) in scores.iter_mut().zip(emission) {
+                *score += value;
+            }
+            self.scores.push(scores);
+            self.back.push(back);
         }
-        let last = &self.scores[(n - 1) * labels..];
+        let last = &self.scores[n - 1];
         let mut state = 0;
-        for (j, &score) in last.iter().enumerate() {
-            if score > last[state] {
+        for j in 1..MAX_LABELS {
+            if last[j] > last[state] {
                 state = j;
             }
         }
         for t in (0..n).rev() {
             states[t] = state as i64;
-            state = self.back[t * labels + state];
+            state = self.back[t][state] as usize;
         }
     }
 
-    /// Emission scores of token `t` of the unit `rows` into `self.emission`.
-    fn emit(&mut self, rows: &[i64], t: usize) {
+    /// Emission scores of token `t` of the unit `rows`: its window's rows
+    /// added in window order (-inf for the padding labels).
+    fn emission(&self, rows: &[i64], t: usize) -> Row {
         let (labels, half) = (self.labels, self.window / 2);
-        self.emission.iter_mut().for_each(|value| *value = 0.0);
+        let mut emission = [0.0; MAX_LABELS];
         for column in 0..self.window {
             let at = (t + column).checked_sub(half).filter(|&at| at < rows.len());
             let row = at.map_or(self.pad, |at| rows[at]) as usize;
             let offset = (row * self.window + column) * labels;
-            for (value, weight) in self.emission.iter_mut().zip(&self.table[offset..offset + labels]) {
+            for (value, weight) in emission.iter_mut().zip(&self.table[offset..offset + labels]) {
                 *value += weight;
             }
         }
+        emission[labels..].fill(f64::NEG_INFINITY);
+        emission
     }
 }
