@@ -15,6 +15,7 @@ from collections import Counter
 import streams.ner
 from streams.app import app
 from streams.ner import native
+from streams.ner.kernels import KERNELS
 
 PROGRESS_INTERVAL = 10.0
 
@@ -43,4 +44,4 @@ async def log_progress() -> None:
 
 @app.task
 async def log_tagger_build() -> None:
-    log.info("tagger: %s", native.describe(streams.ner.NATIVE))
+    log.info("tagger: %s", native.describe(streams.ner.NATIVE, KERNELS is not None))

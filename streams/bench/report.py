@@ -86,7 +86,8 @@ def _goal(
 def _tagger(meta: dict[str, Any]) -> str:
     """How the tag path ran (:mod:`streams.ner.native`); older results lack it."""
     compiled = meta.get("tagger_compiled")
-    return "build not recorded" if compiled is None else native.describe(compiled)
+    kernels = bool(meta.get("tagger_kernels"))
+    return "build not recorded" if compiled is None else native.describe(compiled, kernels)
 
 
 def render_markdown(results: Results) -> str:

@@ -54,6 +54,7 @@ from streams.bench.offline import (
 from streams.bench.paths import repo_relative
 from streams.bench.report import goals, write_outputs
 from streams.gc_tuning import tune_gc
+from streams.ner.kernels import KERNELS
 from streams.settings import PROJECT_ROOT, Settings
 from streams.sources import SourceRecord
 
@@ -250,6 +251,7 @@ def _meta(options: BenchOptions) -> dict[str, Any]:
         "load_average": os.getloadavg()[0],
         "python": platform.python_version(),
         "tagger_compiled": streams.ner.NATIVE,
+        "tagger_kernels": KERNELS is not None,
         "corpus": repo_relative(options.corpus),
         "options": {
             name: getattr(options, name)

@@ -102,12 +102,13 @@ def activate(package_path: MutableSequence[str]) -> bool:
     return True
 
 
-def describe(compiled: bool) -> str:
-    """How the tag path runs, for logs and reports: compiled, or plain Python
-    (some 10–17% slower: the Docker image, or a module edited since the last
-    ``make native``)."""
+def describe(compiled: bool, kernels: bool = False) -> str:
+    """How the tag path runs, for logs and reports: compiled, with or
+    without the Rust kernels (:mod:`streams.ner.kernels`), or plain Python
+    (slower: the Docker image, or a module edited since the last ``make
+    native``)."""
     if compiled:
-        return "compiled by mypyc"
+        return "compiled by mypyc, with the Rust kernels" if kernels else "compiled by mypyc"
     return "plain Python (no build of the current sources; make native builds one)"
 
 
