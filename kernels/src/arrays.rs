@@ -8,7 +8,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyByteArray;
 
 /// The items of a C-contiguous buffer, borrowed for as long as `buffer` lives.
-pub fn items<'a, T: Element>(buffer: &'a PyBuffer<T>) -> PyResult<&'a [T]> {
+pub fn items<T: Element>(buffer: &PyBuffer<T>) -> PyResult<&[T]> {
     if !buffer.is_c_contiguous() {
         return Err(PyValueError::new_err("kernels take C-contiguous arrays"));
     }

@@ -5,11 +5,11 @@
 //! offsets), which was a sixth of tagging; here one pass over the text does
 //! the look-ups and the offsets together.
 
+use compact_str::CompactString;
 use pyo3::buffer::PyBuffer;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyByteArray;
-use compact_str::CompactString;
 use rustc_hash::FxHashMap;
 
 use crate::arrays::{int64s, items};
@@ -124,11 +124,20 @@ impl ChunkTable {
     }
 
     /// Add `chunks` (new ones), the `i`-th made of the next `sizes[i]` of `ids`.
-    fn add(&mut self, chunks: Vec<String>, sizes: PyBuffer<i64>, ids: PyBuffer<i64>) -> PyResult<()> {
+    fn add(
+        &mut self,
+        chunks: Vec<String>,
+        sizes: PyBuffer<i64>,
+        ids: PyBuffer<i64>,
+    ) -> PyResult<()> {
         let (sizes, ids) = (items(&sizes)?, items(&ids)?);
-        let total = sizes.iter().try_fold(0usize, |sum, &size| usize::try_from(size).ok().map(|s| sum + s));
+        let total = sizes.iter().try_fold(0usize, |sum, &size| {
+            usize::try_from(size).ok().map(|s| sum + s)
+        });
         if sizes.len() != chunks.len() || total != Some(ids.len()) {
-            return Err(PyValueError::new_err("sizes do not cut ids into the chunks"));
+            return Err(PyValueError::new_err(
+                "sizes do not cut ids into the chunks",
+            ));
         }
         let mut first = self.types.len();
         self.types.extend_from_slice(ids);
@@ -153,9 +162,16 @@ impl ChunkTable {
         &self,
         py: Python<'py>,
         lengths: PyBuffer<i64>,
-    ) -> PyResult<(Bound<'py, PyByteArray>, Bound<'py, PyByteArray>, Bound<'py, PyByteArray>, Bound<'py, PyByteArray>)> {
+    ) -> PyResult<(
+        Bound<'py, PyByteArray>,
+        Bound<'py, PyByteArray>,
+        Bound<'py, PyByteArray>,
+        Bound<'py, PyByteArray>,
+    )> {
         if self.rows.len() < self.rows_needed {
-            return Err(PyValueError::new_err("the chunks scan returned were not added"));
+            return Err(PyValueError::new_err(
+                "the chunks scan returned were not added",
+            ));
         }
         let lengths = items(&lengths)?;
         let (mut ids, mut starts, mut ends) = (vec![], vec![], vec![]);
@@ -169,7 +185,8 @@ impl ChunkTable {
             let mut at = start;
             for &id in &self.types[first..first + size] {
                 let length = usize::try_from(id).ok().and_then(|id| lengths.get(id));
-                let length = *length.ok_or_else(|| PyValueError::new_err("a type id has no length"))?;
+                let length =
+                    *length.ok_or_else(|| PyValueError::new_err("a type id has no length"))?;
                 ids.push(id);
                 starts.push(at);
                 at += length;
@@ -177,6 +194,11 @@ impl ChunkTable {
             }
         }
         breaks.extend(pending_breaks.map(|_| ids.len() as i64));
-        Ok((int64s(py, &ids), int64s(py, &starts), int64s(py, &ends), int64s(py, &breaks)))
+        Ok((
+            int64s(py, &ids),
+            int64s(py, &starts),
+            int64s(py, &ends),
+            int64s(py, &breaks),
+        ))
     }
 }

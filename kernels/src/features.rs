@@ -69,21 +69,48 @@ impl Emitter {
         names: Option<(String, PyRef<'_, NameScorer>)>,
     ) -> PyResult<Self> {
         let (blocks, bias) = (items(&blocks)?.to_vec(), items(&bias)?.to_vec());
-        if bias.is_empty() || blocks.len() % bias.len() != 0 || keys.values().any(|&k| (k + 1) * bias.len() > blocks.len()) {
-            return Err(PyValueError::new_err("blocks are not (keys, window, labels) rows of the bias's size"));
+        if bias.is_empty()
+            || blocks.len() % bias.len() != 0
+            || keys.values().any(|&k| (k + 1) * bias.len() > blocks.len())
+        {
+            return Err(PyValueError::new_err(
+                "blocks are not (keys, window, labels) rows of the bias's size",
+            ));
         }
         let infos = infos
             .into_iter()
-            .map(|(form, (count, clusters, after_trigger))| (form, Info { count, clusters, after_trigger }))
+            .map(|(form, (count, clusters, after_trigger))| {
+                (
+                    form,
+                    Info {
+                        count,
+                        clusters,
+                        after_trigger,
+                    },
+                )
+            })
             .collect();
         let names = names.map(|(initials, scorer)| (initials.chars().collect(), scorer.clone()));
-        Ok(Self { keys, blocks, bias, gazetteer, infos, triggers, names })
+        Ok(Self {
+            keys,
+            blocks,
+            bias,
+            gazetteer,
+            infos,
+            triggers,
+            names,
+        })
     }
 
     /// Emission rows of each of `forms` (matching forms of Arabic word
     /// types, each with its stem in `stems`), `(forms, window, labels)`
     /// float64, flat.
-    fn rows<'py>(&self, py: Python<'py>, forms: Vec<String>, stems: Vec<String>) -> PyResult<Bound<'py, PyByteArray>> {
+    fn rows<'py>(
+        &self,
+        py: Python<'py>,
+        forms: Vec<String>,
+        stems: Vec<String>,
+    ) -> PyResult<Bound<'py, PyByteArray>> {
         if forms.len() != stems.len() {
             return Err(PyValueError::new_err("one stem per form"));
         }
@@ -97,17 +124,31 @@ impl Emitter {
         let mut sum = vec![0f64; width];
         for ((form, stem), row) in forms.iter().zip(&stems).zip(out.chunks_mut(width)) {
             terms.clear();
-            self.each_feature(form, stem, &mut buffer, |feature| match self.keys.get(feature) {
-                Some(&key) => terms.extend_from_slice(&self.blocks[key * width..(key + 1) * width]),
-                None => terms.resize(terms.len() + width, 0.0),
+            self.each_feature(form, stem, &mut buffer, |feature| {
+                match self.keys.get(feature) {
+                    Some(&key) => {
+                        terms.extend_from_slice(&self.blocks[key * width..(key + 1) * width])
+                    }
+                    None => terms.resize(terms.len() + width, 0.0),
+                }
             });
             pairwise_sum(&terms[width..], width, &mut sum);
-            for (((value, first), rest), bias) in row.iter_mut().zip(&terms[..width]).zip(&sum).zip(&self.bias) {
+            for (((value, first), rest), bias) in row
+                .iter_mut()
+                .zip(&terms[..width])
+                .zip(&sum)
+                .zip(&self.bias)
+            {
                 *value = first + rest + bias;
             }
         }
         // SAFETY: f64 has no padding, so its bytes are plain data.
-        let bytes = unsafe { std::slice::from_raw_parts(out.as_ptr() as *const u8, std::mem::size_of_val(out.as_slice())) };
+        let bytes = unsafe {
+            std::slice::from_raw_parts(
+                out.as_ptr() as *const u8,
+                std::mem::size_of_val(out.as_slice()),
+            )
+        };
         Ok(PyByteArray::new(py, bytes))
     }
 
@@ -115,14 +156,22 @@ impl Emitter {
     /// the tests, which compare them with `FeatureExtractor.compute`).
     fn features(&self, form: &str, stem: &str) -> Vec<String> {
         let mut out = Vec::new();
-        self.each_feature(form, stem, &mut String::new(), |feature| out.push(feature.to_owned()));
+        self.each_feature(form, stem, &mut String::new(), |feature| {
+            out.push(feature.to_owned())
+        });
         out
     }
 }
 
 impl Emitter {
     /// Calls `emit` with each feature of `form`, written in `buffer`.
-    fn each_feature(&self, form: &str, stem: &str, buffer: &mut String, mut emit: impl FnMut(&str)) {
+    fn each_feature(
+        &self,
+        form: &str,
+        stem: &str,
+        buffer: &mut String,
+        mut emit: impl FnMut(&str),
+    ) {
         let mut feature = |parts: std::fmt::Arguments| {
             buffer.clear();
             let _ = buffer.write_fmt(parts);
@@ -242,7 +291,9 @@ fn pairwise_sum(rows: &[f64], width: usize, out: &mut [f64]) {
 
 /// The first `n` code points of `text` (all of it when shorter).
 fn head(text: &str, n: usize) -> &str {
-    text.char_indices().nth(n).map_or(text, |(at, _)| &text[..at])
+    text.char_indices()
+        .nth(n)
+        .map_or(text, |(at, _)| &text[..at])
 }
 
 /// The last `n` code points of `text` (all of it when shorter).
@@ -250,12 +301,19 @@ fn tail(text: &str, n: usize) -> &str {
     if n == 0 {
         return "";
     }
-    text.char_indices().rev().nth(n - 1).map_or(text, |(at, _)| &text[at..])
+    text.char_indices()
+        .rev()
+        .nth(n - 1)
+        .map_or(text, |(at, _)| &text[at..])
 }
 
 fn core_letters(form: &str) -> usize {
     let letters = form.chars().count();
-    if form.starts_with(ARTICLE) { letters - 2 } else { letters }
+    if form.starts_with(ARTICLE) {
+        letters - 2
+    } else {
+        letters
+    }
 }
 
 /// `form` without a leading ال when at least three letters remain.

@@ -22,11 +22,19 @@ impl NameScorer {
     /// `weights`: n-gram → (person, place) weight; `edges`: the ascending
     /// bucket edges, all in the same thousandths.
     #[new]
-    fn new(bias: (i64, i64), weights: FxHashMap<String, (i64, i64)>, edges: Vec<i64>) -> PyResult<Self> {
+    fn new(
+        bias: (i64, i64),
+        weights: FxHashMap<String, (i64, i64)>,
+        edges: Vec<i64>,
+    ) -> PyResult<Self> {
         if !edges.is_sorted() {
             return Err(PyValueError::new_err("bucket edges are not ascending"));
         }
-        Ok(Self { bias, weights, edges })
+        Ok(Self {
+            bias,
+            weights,
+            edges,
+        })
     }
 
     /// The bucket of each class for the matching form `form`: how many edges
@@ -40,8 +48,11 @@ impl NameScorer {
     /// See `scores`.
     pub fn buckets(&self, form: &str) -> (usize, usize) {
         let marked = format!("<{form}>");
-        let bounds: Vec<usize> =
-            marked.char_indices().map(|(at, _)| at).chain([marked.len()]).collect();
+        let bounds: Vec<usize> = marked
+            .char_indices()
+            .map(|(at, _)| at)
+            .chain([marked.len()])
+            .collect();
         let mut grams: Vec<&str> = Vec::with_capacity(3 * bounds.len());
         for size in 2..=4 {
             for window in bounds.windows(size + 1) {

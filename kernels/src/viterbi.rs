@@ -33,31 +33,55 @@ pub fn decode<'py>(
     pad: i64,
     transitions: PyBuffer<f64>,
 ) -> PyResult<Bound<'py, PyByteArray>> {
-    let (table, rows, ends, transitions) =
-        (items(&table)?, items(&rows)?, items(&ends)?, items(&transitions)?);
+    let (table, rows, ends, transitions) = (
+        items(&table)?,
+        items(&rows)?,
+        items(&ends)?,
+        items(&transitions)?,
+    );
     let row_size = window * labels;
-    if window % 2 == 0 || labels == 0 || table.len() % row_size != 0 {
-        return Err(PyValueError::new_err("table is not (types, odd window, labels)"));
+    if window.is_multiple_of(2) || labels == 0 || !table.len().is_multiple_of(row_size) {
+        return Err(PyValueError::new_err(
+            "table is not (types, odd window, labels)",
+        ));
     }
     if transitions.len() != labels * labels {
-        return Err(PyValueError::new_err("transitions are not (labels, labels)"));
+        return Err(PyValueError::new_err(
+            "transitions are not (labels, labels)",
+        ));
     }
     let types = (table.len() / row_size) as i64;
-    if rows.iter().chain([&pad]).any(|&row| row < 0 || row >= types) {
+    if rows
+        .iter()
+        .chain([&pad])
+        .any(|&row| row < 0 || row >= types)
+    {
         return Err(PyValueError::new_err("a row is not a type of the table"));
     }
     if labels > MAX_LABELS {
-        return Err(PyValueError::new_err("more labels than the decoder's rows hold"));
+        return Err(PyValueError::new_err(
+            "more labels than the decoder's rows hold",
+        ));
     }
     let mut weights = [[f64::NEG_INFINITY; MAX_LABELS]; MAX_LABELS];
     for (i, row) in weights.iter_mut().enumerate().take(labels) {
         row[..labels].copy_from_slice(&transitions[i * labels..(i + 1) * labels]);
     }
     let mut states = vec![0i64; rows.len()];
-    let mut decoder = Decoder { table, window, labels, transitions: weights, pad, scores: vec![], back: vec![] };
+    let mut decoder = Decoder {
+        table,
+        window,
+        labels,
+        transitions: weights,
+        pad,
+        scores: vec![],
+        back: vec![],
+    };
     let mut start = 0usize;
     for &end in ends {
-        let end = usize::try_from(end).ok().filter(|&end| end >= start && end <= rows.len());
+        let end = usize::try_from(end)
+            .ok()
+            .filter(|&end| end >= start && end <= rows.len());
         let end = end.ok_or_else(|| PyValueError::new_err("unit ends are not ascending"))?;
         decoder.unit(&rows[start..end], &mut states[start..end]);
         start = end;
@@ -107,12 +131,13 @@ impl Decoder<'_> {
             for (score, weight) in scores.iter_mut().zip(&self.transitions[0]) {
                 *score += weight;
             }
-            for i in 1..MAX_LABELS {
-                for j in 0..MAX_LABELS {
-                    let value = previous[i] + self.transitions[i][j];
-                    let better = value > scores[j];
-                    scores[j] = if better { value } else { scores[j] };
-                    back[j] = if better { i as u8 } else { back[j] };
+            let rest = previous.iter().zip(&self.transitions).enumerate().skip(1);
+            for (i, (&from_score, weights)) in rest {
+                for ((score, from), &weight) in scores.iter_mut().zip(&mut back).zip(weights) {
+                    let value = from_score + weight;
+                    let better = value > *score;
+                    *score = if better { value } else { *score };
+                    *from = if better { i as u8 } else { *from };
                 }
             }
             for (score, value) in scores.iter_mut().zip(emission) {
@@ -143,7 +168,10 @@ impl Decoder<'_> {
             let at = (t + column).checked_sub(half).filter(|&at| at < rows.len());
             let row = at.map_or(self.pad, |at| rows[at]) as usize;
             let offset = (row * self.window + column) * labels;
-            for (value, weight) in emission.iter_mut().zip(&self.table[offset..offset + labels]) {
+            for (value, weight) in emission
+                .iter_mut()
+                .zip(&self.table[offset..offset + labels])
+            {
                 *value += weight;
             }
         }
