@@ -35,15 +35,15 @@ fn chunks(text: &str) -> impl Iterator<Item = Piece<'_>> {
             }
         }
         let (start, (byte_start, _)) = chars.next()?;
-        let mut end = (start + 1, text.len());
-        while let Some(&(index, (byte, c))) = chars.peek() {
+        let mut byte_end = text.len();
+        while let Some(&(_, (byte, c))) = chars.peek() {
             if is_space(c) {
-                end = (index, byte);
+                byte_end = byte;
                 break;
             }
             chars.next();
         }
-        Some(Piece::Chunk(&text[byte_start..end.1], start))
+        Some(Piece::Chunk(&text[byte_start..byte_end], start))
     })
 }
 

@@ -41,7 +41,7 @@ struct Info {
 #[pyclass(module = "streams.ner._kernels", frozen)]
 pub struct Emitter {
     keys: FxHashMap<String, usize>,
-    /// `(keys, window × labels)` weights, flat; then the bias row.
+    /// The weights, one `window × labels` block per key, flat.
     blocks: Vec<f64>,
     bias: Vec<f64>,
     gazetteer: FxHashMap<String, Vec<String>>,
@@ -215,7 +215,7 @@ impl Emitter {
             None => {
                 feature(format_args!("f=0"));
                 if let Some((initials, scorer)) = &self.names {
-                    let (person, place) = scorer.buckets(form);
+                    let (person, place) = scorer.scores(form);
                     for (initial, bucket) in initials.iter().zip([person, place]) {
                         feature(format_args!("n{initial}={bucket}"));
                     }

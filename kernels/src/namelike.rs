@@ -39,14 +39,7 @@ impl NameScorer {
 
     /// The bucket of each class for the matching form `form`: how many edges
     /// lie below its summed weights (as `bisect_left`).
-    fn scores(&self, form: &str) -> (usize, usize) {
-        self.buckets(form)
-    }
-}
-
-impl NameScorer {
-    /// See `scores`.
-    pub fn buckets(&self, form: &str) -> (usize, usize) {
+    pub fn scores(&self, form: &str) -> (usize, usize) {
         let marked = format!("<{form}>");
         let bounds: Vec<usize> = marked
             .char_indices()

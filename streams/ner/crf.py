@@ -88,8 +88,8 @@ class CrfModel:
         """:meth:`plain_emissions`, with the rows of Arabic words (most new
         types) computed by the Rust kernels when built and the matching
         forms are given (:meth:`FeatureExtractor.emitter`): the same
-        features and weights, summed in another order (so the rows may
-        differ in the last bit)."""
+        features and weights, summed in the same order, so the same rows
+        to the last bit."""
         if self._emitter is None or surface_forms is None or not surfaces:
             return self.plain_emissions(surfaces, surface_forms)
         pairs = zip(surfaces, surface_forms, strict=True)
@@ -97,15 +97,16 @@ class CrfModel:
         forms = list(compress(surface_forms, arabic))
         if not forms:
             return self.plain_emissions(surfaces, surface_forms)
-        rows = self._emitter.rows(forms, self._extractor.stems(forms))
-        shape = (len(forms), len(WINDOW), len(self.labels))
+        rows = np.frombuffer(
+            self._emitter.rows(forms, self._extractor.stems(forms)), np.float64
+        ).reshape(len(forms), len(WINDOW), len(self.labels))
         if len(forms) == len(surfaces):
-            return np.frombuffer(rows, np.float64).reshape(shape)
-        out = np.empty((len(surfaces), *shape[1:]))
+            return rows
         chosen = np.array(arabic, dtype=bool)
-        out[chosen] = np.frombuffer(rows, np.float64).reshape(shape)
-        others = [not a for a in arabic]
-        out[~chosen] = self.plain_emissions(
+        out = np.empty((len(surfaces), *rows.shape[1:]))
+        out[chosen] = rows
+        others = ~chosen
+        out[others] = self.plain_emissions(
             list(compress(surfaces, others)), list(compress(surface_forms, others))
         )
         return out

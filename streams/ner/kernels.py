@@ -1,14 +1,17 @@
-"""The tag stage's array kernels in Rust (``kernels/``), when built; None otherwise.
+"""The tag stage's kernels in Rust (``kernels/``), when built; None otherwise.
 
 Why: with the tagger compiled by mypyc (:mod:`streams.ner.native`), what
-was left of tagging a fresh article was flat, and its two largest boxes
-were array bookkeeping that Python can only hand to numpy piece by piece:
-looking up every whitespace chunk of the text (one dict probe per chunk
-through ``np.fromiter``, then numpy over the text's code points for the
-offsets; a sixth of tagging), and the CRF's Viterbi decoding (a gather of
-a ``(frames, window, labels)`` array, five shifted additions and
-hmmlearn's Viterbi over separator states; a twelfth). Each is one pass of
-a few loops in a compiled language: :class:`ChunkTable` and ``decode`` in
+was left of tagging a fresh article was flat, and its largest boxes were
+work Python can only hand to numpy or the dict piece by piece: looking up
+every whitespace chunk of the text (one dict probe per chunk through
+``np.fromiter``, then numpy over the text's code points for the offsets;
+a sixth of tagging), the features and weights of each new word type
+(feature strings made only to be looked up once; a fifth), the
+name-likeness score of a new word (each n-gram a new string) and the
+CRF's Viterbi decoding (a gather of a ``(frames, window, labels)`` array,
+five shifted additions and hmmlearn's Viterbi over separator states; a
+twelfth). Each is one pass of a few loops in a compiled language:
+``ChunkTable``, ``Emitter``, ``NameScorer`` and ``decode`` in
 ``kernels/src/``, built by ``make native`` with cargo beside the mypyc
 build and loaded from there (so only a build of the current sources runs).
 
@@ -33,4 +36,5 @@ def _load() -> ModuleType | None:
 
 
 KERNELS = _load()
-"""The built kernels module (``ChunkTable``, ``decode``), or None."""
+"""The built kernels module (``ChunkTable``, ``Emitter``, ``NameScorer``,
+``decode``), or None."""
